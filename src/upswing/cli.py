@@ -1,0 +1,170 @@
+"""The `upswing` command: set up, import, refresh, read scorecards, run the demo and the app."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import sys
+from pathlib import Path
+
+import click
+
+EXIT_REJECTED = 2
+
+
+def _home() -> Path:
+    from upswing.site.env import upswing_home
+
+    return upswing_home()
+
+
+def ensure_secret_key() -> None:
+    """A random SECRET_KEY kept under UPSWING_HOME, made on first use (never a default one)."""
+    if os.environ.get("SECRET_KEY") or os.environ.get("SECRET_KEY_FILE"):
+        return
+    path = _home() / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(64), encoding="utf-8")
+        path.chmod(0o600)
+    os.environ["SECRET_KEY_FILE"] = str(path)
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "upswing.site.settings")
+    ensure_secret_key()
+    import django
+
+    django.setup()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Upswing: KPI scorecards, fair diagnosis and improvement plans for contact centers.
+
+    All state lives under $UPSWING_HOME (default ./var).
+    """
+
+
+@main.command()
+def init() -> None:
+    """Create or migrate the operational database and the warehouse (safe to repeat)."""
+    setup_django()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from upswing.warehouse.connection import open_warehouse
+
+    call_command("migrate", interactive=False, verbosity=0)
+    with open_warehouse(settings.UPSWING_WAREHOUSE_URL):
+        pass
+    click.echo(f"Upswing is ready in {_home()}")
+
+
+@main.command(name="import")
+@click.argument("kind")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--source", help="where the rows come from; names an adapter (zendesk, genesys, "
+              "freshdesk) when one exists")
+@click.option("--map", "mapping", type=click.Path(path_type=Path),
+              help="a TOML column mapping for any other export (see docs/examples)")
+def import_command(kind: str, file: Path, source: str | None, mapping: Path | None) -> None:
+    """Import FILE as KIND: roster, interactions, surveys, qa, coaching, events or targets.
+
+    The whole file is validated first; on any bad row nothing is written.
+    """
+    setup_django()
+    from upswing.ingest.service import ImportRejected, format_problems, import_file
+
+    try:
+        with _progress(file) as step:
+            result = import_file(kind, file, source=source, mapping_path=mapping, progress=step)
+    except ImportRejected as exc:
+        for line in format_problems(exc):
+            click.echo(line, err=True)
+        sys.exit(EXIT_REJECTED)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(
+        f"{result.file_name}: {result.rows_read} {result.kind} rows from {result.source}: "
+        f"{result.inserted} new, {result.updated} updated, {result.unchanged} unchanged"
+    )
+
+
+def _progress(file: Path):
+    from upswing.clitools import progress_steps
+
+    return progress_steps(file)
+
+
+@main.command()
+@click.option("--full", is_flag=True, help="recompute every period, not just the touched ones")
+def refresh(full: bool) -> None:
+    """Recompute scorecards from the warehouse."""
+    setup_django()
+    from upswing.performance.refresh import refresh as do_refresh
+
+    result = do_refresh(full=full)
+    if not result.scope.programs:
+        click.echo("Nothing to refresh: no new data since the last refresh (use --full to force).")
+        return
+    span = "all periods" if result.scope.since is None else (
+        f"{result.scope.since} to {result.scope.until}"
+    )
+    click.echo(
+        f"Refreshed {', '.join(result.scope.programs)} ({span}): "
+        f"{result.rows_written} scorecard values."
+    )
+
+
+@main.command()
+@click.option("--agent", "agent")
+@click.option("--team", "team")
+@click.option("--program", "program")
+@click.option("--period", help="2026-W44, 2026-10, or a range 2026-07..2026-09 (default: latest week)")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
+def scorecard(agent, team, program, period, fmt) -> None:
+    """Show the scorecard of one agent, team or program for a period."""
+    chosen = [(lvl, v) for lvl, v in (("agent", agent), ("team", team), ("program", program)) if v]
+    if len(chosen) != 1:
+        raise click.UsageError("give exactly one of --agent, --team or --program")
+    setup_django()
+    from upswing.clitools import render_scorecard, resolve_scorecard
+
+    level, entity = chosen[0]
+    try:
+        label, lines = resolve_scorecard(level, entity, period)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(render_scorecard(level, entity, label, lines, fmt))
+
+
+@main.command()
+@click.option("--seed", default=7, show_default=True)
+@click.option("--as-of", "as_of", help="last day of the demo (default: last Sunday)")
+@click.option("--out", type=click.Path(path_type=Path), help="where to write the demo files")
+def demo(seed: int, as_of: str | None, out: Path | None) -> None:
+    """Generate the demo data set and load it through the normal import path."""
+    setup_django()
+    from upswing.clitools import run_demo
+
+    run_demo(seed=seed, as_of=as_of, out=out, echo=click.echo)
+
+
+@main.command()
+@click.option("--addr", default="127.0.0.1:8000", show_default=True)
+def serve(addr: str) -> None:
+    """Run the web app (development server; see docs/deploy.md for production)."""
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("runserver", addr, use_reloader=False)
+
+
+def json_dumps(data: object) -> str:
+    return json.dumps(data, indent=2, default=str)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Import of exports into Upswing: readers, column mappings, adapters, validation, upsert."""

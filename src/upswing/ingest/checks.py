@@ -1,0 +1,286 @@
+"""What each kind checks beyond its column types: references to the roster and the program,
+kind-specific ranges, and checks across rows (duplicates, overlaps, conflicts).
+
+Reference tables are created by the import service before validation:
+`ref_agents(agent_id, program_id)`, `ref_programs(program_id, time_zone)`,
+`ref_teams(team_id, program_id)`, `ref_interactions(source, interaction_id, program_id)`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from upswing.ingest.kinds import SURVEY_RANGES, Kind
+from upswing.metrics import CATALOG, Better
+
+EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    context_joins: str = ""
+    context_select: str = "NULL AS c_none"
+    tz_expr: str = "'UTC'"
+    derived: tuple[tuple[str, str], ...] = ()  # (output column, SQL over typed/context columns)
+    row_checks: tuple = ()  # validate.Check instances
+
+
+def _check(column: str, reason: str, failed_when: str):
+    from upswing.ingest.validate import Check  # one class, defined with the validator
+
+    return Check(column, reason, failed_when)
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+_AGENT_JOINS = (
+    "LEFT JOIN ref_agents a ON a.agent_id = raw.r_agent_id "
+    "LEFT JOIN ref_programs p ON p.program_id = a.program_id"
+)
+_UNKNOWN_AGENT = (
+    "agent_id",
+    "unknown agent: not in the roster (import the roster first)",
+    "r_agent_id IS NOT NULL AND c_agent IS NULL",
+)
+
+
+def plan_for(kind: Kind, source: str = "") -> Plan:
+    return _PLANS[kind.name](source)
+
+
+def _interactions(_source: str) -> Plan:
+    return Plan(
+        context_joins=(
+            "LEFT JOIN ref_agents a ON a.agent_id = raw.r_agent_id "
+            "LEFT JOIN ref_programs p ON p.program_id = coalesce(raw.r_program_id, a.program_id)"
+        ),
+        context_select=(
+            "a.agent_id AS c_agent, coalesce(raw.r_program_id, a.program_id) AS c_program, "
+            "p.program_id AS c_program_known, p.time_zone AS c_tz"
+        ),
+        tz_expr="c_tz",
+        derived=(
+            ("program_id", "c_program"),
+            ("local_date", "CAST(timezone(c_tz, t_started_at) AS DATE)"),
+        ),
+        row_checks=(
+            _check(*_UNKNOWN_AGENT),
+            _check(
+                "program_id",
+                "unknown program (not in the roster)",
+                "r_program_id IS NOT NULL AND c_program_known IS NULL",
+            ),
+        ),
+    )
+
+
+def _surveys(source: str) -> Plan:
+    checks = [
+        _check(
+            "interaction_id",
+            "unknown interaction: import its interactions (same source) first",
+            "r_interaction_id IS NOT NULL AND c_interaction IS NULL",
+        )
+    ]
+    for kind, (low, high) in SURVEY_RANGES.items():
+        checks.append(
+            _check(
+                "score",
+                f"a {kind} score is a whole number from {low} to {high}",
+                f"t_kind = '{kind}' AND isfinite(t_score) "
+                f"AND (t_score < {low} OR t_score > {high} OR t_score <> round(t_score))",
+            )
+        )
+    return Plan(
+        context_joins=(
+            f"LEFT JOIN ref_interactions i ON i.source = {_quote(source)} "
+            "AND i.interaction_id = raw.r_interaction_id "
+            "LEFT JOIN ref_programs p ON p.program_id = i.program_id"
+        ),
+        context_select="i.interaction_id AS c_interaction, p.time_zone AS c_tz",
+        tz_expr="coalesce(c_tz, 'UTC')",
+        row_checks=tuple(checks),
+    )
+
+
+def _qa(_source: str) -> Plan:
+    return Plan(
+        context_joins=_AGENT_JOINS,
+        context_select="a.agent_id AS c_agent, a.program_id AS c_program, p.time_zone AS c_tz",
+        tz_expr="c_tz",
+        derived=(
+            ("program_id", "c_program"),
+            ("local_date", "CAST(timezone(c_tz, t_evaluated_at) AS DATE)"),
+        ),
+        row_checks=(
+            _check(*_UNKNOWN_AGENT),
+            _check("max_points", "max_points must be above 0", "t_max_points <= 0"),
+            _check("points", "points must not be negative", "t_points < 0"),
+            _check("points", "points exceed max_points", "t_points > t_max_points"),
+        ),
+    )
+
+
+def _coaching(_source: str) -> Plan:
+    codes = ", ".join(_quote(c) for c in CATALOG)
+    return Plan(
+        context_joins=_AGENT_JOINS,
+        context_select="a.agent_id AS c_agent, p.time_zone AS c_tz",
+        tz_expr="coalesce(c_tz, 'UTC')",
+        row_checks=(
+            _check(*_UNKNOWN_AGENT),
+            _check(
+                "metric",
+                f"not a metric of the catalog ({', '.join(CATALOG)})",
+                f"r_metric IS NOT NULL AND lower(r_metric) NOT IN ({codes})",
+            ),
+            _check("coach_email", "not an email address", _bad_email("r_coach_email")),
+        ),
+    )
+
+
+def _events(_source: str) -> Plan:
+    return Plan(
+        context_joins=(
+            "LEFT JOIN ref_programs p ON p.program_id = raw.r_program_id "
+            "LEFT JOIN ref_teams tm ON tm.team_id = raw.r_team_id"
+        ),
+        context_select=(
+            "p.program_id AS c_program, p.time_zone AS c_tz, tm.team_id AS c_team, "
+            "tm.program_id AS c_team_program"
+        ),
+        tz_expr="coalesce(c_tz, 'UTC')",
+        derived=(
+            (
+                "event_id",
+                "md5(concat_ws('|', t_program_id, coalesce(t_team_id, ''), "
+                "CAST(t_starts_at AS VARCHAR), t_kind))",
+            ),
+        ),
+        row_checks=(
+            _check("program_id", "unknown program", "r_program_id IS NOT NULL AND c_program IS NULL"),
+            _check("team_id", "unknown team", "r_team_id IS NOT NULL AND c_team IS NULL"),
+            _check(
+                "team_id",
+                "the team belongs to another program",
+                "c_team IS NOT NULL AND c_program IS NOT NULL AND c_team_program <> c_program",
+            ),
+            _check("ends_at", "ends before it starts", "t_ends_at < t_starts_at"),
+        ),
+    )
+
+
+def _targets(_source: str) -> Plan:
+    codes = ", ".join(_quote(c) for c in CATALOG)
+    higher = ", ".join(_quote(m.code) for m in CATALOG.values() if m.better is Better.HIGHER)
+    lower = ", ".join(_quote(m.code) for m in CATALOG.values() if m.better is Better.LOWER)
+    metric = "lower(r_metric)"
+    return Plan(
+        context_joins=(
+            "LEFT JOIN ref_programs p ON p.program_id = raw.r_program_id "
+            "LEFT JOIN ref_teams tm ON tm.team_id = raw.r_team_id"
+        ),
+        context_select="p.program_id AS c_program, tm.team_id AS c_team, tm.program_id AS c_team_program",
+        row_checks=(
+            _check("program_id", "unknown program", "r_program_id IS NOT NULL AND c_program IS NULL"),
+            _check("team_id", "unknown team", "r_team_id IS NOT NULL AND c_team IS NULL"),
+            _check(
+                "team_id",
+                "the team belongs to another program",
+                "c_team IS NOT NULL AND c_program IS NOT NULL AND c_team_program <> c_program",
+            ),
+            _check(
+                "metric",
+                f"not a metric of the catalog ({', '.join(CATALOG)})",
+                f"r_metric IS NOT NULL AND {metric} NOT IN ({codes})",
+            ),
+            _check(
+                "sla_floor",
+                "give an sla_floor, a kpi_target or both",
+                "r_sla_floor IS NULL AND r_kpi_target IS NULL",
+            ),
+            _check(
+                "sla_floor",
+                "the SLA floor (the minimum) is stricter than the KPI target (the goal)",
+                f"({metric} IN ({higher}) AND t_sla_floor > t_kpi_target) OR "
+                f"({metric} IN ({lower}) AND t_sla_floor < t_kpi_target)",
+            ),
+        ),
+        derived=(("metric", f"{metric}"),),
+    )
+
+
+def _roster(_source: str) -> Plan:
+    return Plan(
+        context_joins="LEFT JOIN ref_teams tm ON tm.team_id = raw.r_team_id",
+        context_select="tm.program_id AS c_team_program",
+        row_checks=(
+            _check(
+                "team_id",
+                "the team already belongs to another program",
+                "c_team_program IS NOT NULL AND c_team_program <> r_program_id",
+            ),
+            _check("end_date", "ends before it starts", "t_end_date < t_start_date"),
+            _check("email", "not an email address", _bad_email("r_email")),
+            _check("team_lead_email", "not an email address", _bad_email("r_team_lead_email")),
+        ),
+    )
+
+
+def _bad_email(raw: str) -> str:
+    return f"{raw} IS NOT NULL AND NOT regexp_matches({raw}, {_quote(EMAIL)})"
+
+
+_PLANS = {
+    "interactions": _interactions,
+    "surveys": _surveys,
+    "qa": _qa,
+    "coaching": _coaching,
+    "events": _events,
+    "targets": _targets,
+    "roster": _roster,
+}
+
+
+def cross_row_sql(kind: Kind, stage: str) -> str:
+    """Problems that need more than one row: (line, column, value, reason) rows."""
+    parts = [_duplicates_sql(kind, stage)]
+    parts += [sql.format(stage=stage) for sql in _CROSS_ROW.get(kind.name, ())]
+    return " UNION ALL ".join(parts)
+
+
+def _duplicates_sql(kind: Kind, stage: str) -> str:
+    keys = [f'"{k}"' for k in kind.key]
+    on = " AND ".join(f"s.{k} IS NOT DISTINCT FROM d.{k}" for k in keys)
+    value = "concat_ws(' / ', " + ", ".join(f"CAST(s.{k} AS VARCHAR)" for k in keys) + ")"
+    return (
+        f"SELECT s._line AS line, {_quote(' + '.join(kind.key))} AS column, {value} AS value, "
+        "'duplicate within the file (first on line ' || d.first_line || ')' AS reason "
+        f"FROM {stage} s JOIN (SELECT {', '.join(keys)}, min(_line) AS first_line FROM {stage} "
+        f"GROUP BY ALL HAVING count(*) > 1) d ON {on} WHERE s._line <> d.first_line"
+    )
+
+
+_CROSS_ROW = {
+    "roster": (
+        # One team, one program.
+        "SELECT s._line, 'program_id', s.program_id, 'team ' || s.team_id || ' is also listed "
+        "under program ' || o.program_id FROM {stage} s JOIN (SELECT team_id, min(program_id) "
+        "AS program_id FROM {stage} GROUP BY team_id HAVING count(DISTINCT program_id) > 1) o "
+        "ON o.team_id = s.team_id WHERE s.program_id <> o.program_id",
+        # An agent is on one team at a time.
+        "SELECT b._line, 'start_date', CAST(b.start_date AS VARCHAR), 'overlaps the membership "
+        "of ' || a.agent_id || ' on team ' || a.team_id || ' (line ' || a._line || ')' "
+        "FROM {stage} a JOIN {stage} b ON a.agent_id = b.agent_id AND a._line < b._line "
+        "AND coalesce(a.start_date, DATE '0001-01-01') <= coalesce(b.end_date, DATE '9999-12-31') "
+        "AND coalesce(b.start_date, DATE '0001-01-01') <= coalesce(a.end_date, DATE '9999-12-31')",
+    ),
+    "qa": (
+        "SELECT s._line, 'evaluation_id', s.evaluation_id, 'the rows of one evaluation disagree "
+        "on agent, interaction or time' FROM {stage} s JOIN (SELECT evaluation_id FROM {stage} "
+        "GROUP BY evaluation_id HAVING count(DISTINCT (agent_id, interaction_id, evaluated_at)) "
+        "> 1) e USING (evaluation_id)",
+    ),
+}

@@ -1,0 +1,204 @@
+"""The canonical import kinds (DESIGN.md "Canonical import files") as data.
+
+Every reader, mapping and adapter produces these columns; the validator checks them;
+the writers store them. One place to change a column.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class ColumnType(enum.StrEnum):
+    TEXT = "text"
+    TIMESTAMP = "timestamp"  # ISO 8601; without an offset it is read in the program's time zone
+    DATE = "date"  # ISO 8601 date (YYYY-MM-DD)
+    SECONDS = "seconds"  # a non-negative number of seconds
+    NUMBER = "number"  # any finite number
+    BOOL = "bool"  # true/false, yes/no, y/n, 1/0
+    CHOICE = "choice"  # one of `choices` (lower-cased)
+    TIME_ZONE = "time_zone"  # an IANA zone name, e.g. Europe/Lisbon
+
+
+class Destination(enum.StrEnum):
+    WAREHOUSE = "warehouse"
+    ORG = "org"
+    COACHING = "coaching"
+    TARGETS = "targets"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    name: str
+    type: ColumnType = ColumnType.TEXT
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    default: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    name: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]  # unique within a file and, with the source, in the store
+    destination: Destination
+    agent_column: str | None = None  # checked against the roster ("unknown agent")
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.required)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+
+T, TS, D, S, N, B, C = (
+    ColumnType.TEXT,
+    ColumnType.TIMESTAMP,
+    ColumnType.DATE,
+    ColumnType.SECONDS,
+    ColumnType.NUMBER,
+    ColumnType.BOOL,
+    ColumnType.CHOICE,
+)
+
+CHANNELS = ("voice", "chat", "email", "social", "other")
+SURVEY_KINDS = ("csat", "nps", "ces")
+# score ranges per survey kind, inclusive
+SURVEY_RANGES = {"csat": (1, 5), "nps": (0, 10), "ces": (1, 7)}
+COACHING_KINDS = ("one_to_one", "side_by_side", "training", "workshop")
+EVENT_KINDS = ("outage", "understaffing", "volume_spike", "policy_change", "tool_change")
+
+KINDS: dict[str, Kind] = {
+    k.name: k
+    for k in (
+        Kind(
+            "roster",
+            (
+                Column("agent_id", required=True),
+                Column("name", required=True),
+                Column("email"),
+                Column("team_id", required=True),
+                Column("team_name"),
+                Column("program_id", required=True),
+                Column("program_name"),
+                Column("client_name"),
+                Column("team_lead_email"),
+                Column("start_date", D),
+                Column("end_date", D),
+                Column("time_zone", ColumnType.TIME_ZONE),
+            ),
+            key=("agent_id", "team_id", "start_date"),
+            destination=Destination.ORG,
+        ),
+        Kind(
+            "interactions",
+            (
+                Column("interaction_id", required=True),
+                Column("agent_id", required=True),
+                Column("started_at", TS, required=True),
+                Column("handle_seconds", S, required=True),
+                Column("program_id"),
+                Column("channel", C, choices=CHANNELS, default="other"),
+                Column("answered", B, default="true"),
+                Column("wait_seconds", S),
+                Column("hold_seconds", S),
+                Column("resolved", B),
+                Column("reopened", B),
+                Column("escalated", B),
+                Column("transferred", B),
+                Column("topic"),
+            ),
+            key=("interaction_id",),
+            destination=Destination.WAREHOUSE,
+            agent_column="agent_id",
+        ),
+        Kind(
+            "surveys",
+            (
+                Column("interaction_id", required=True),
+                Column("kind", C, required=True, choices=SURVEY_KINDS),
+                Column("score", N, required=True),
+                Column("responded_at", TS),
+                Column("comment"),
+            ),
+            key=("interaction_id", "kind"),
+            destination=Destination.WAREHOUSE,
+        ),
+        Kind(
+            "qa",
+            (
+                Column("evaluation_id", required=True),
+                Column("interaction_id", required=True),
+                Column("agent_id", required=True),
+                Column("evaluated_at", TS, required=True),
+                Column("criterion", required=True),
+                Column("points", N, required=True),
+                Column("max_points", N, required=True),
+                Column("evaluator"),
+                Column("category"),
+                Column("critical", B, default="false"),
+            ),
+            key=("evaluation_id", "criterion"),
+            destination=Destination.WAREHOUSE,
+            agent_column="agent_id",
+        ),
+        Kind(
+            "coaching",
+            (
+                Column("agent_id", required=True),
+                Column("coached_at", TS, required=True),
+                Column("kind", C, required=True, choices=COACHING_KINDS),
+                Column("coach_email"),
+                Column("topic"),
+                Column("metric"),
+                Column("notes"),
+            ),
+            key=("agent_id", "coached_at", "kind"),
+            destination=Destination.COACHING,
+            agent_column="agent_id",
+        ),
+        Kind(
+            "events",
+            (
+                Column("program_id", required=True),
+                Column("starts_at", TS, required=True),
+                Column("ends_at", TS, required=True),
+                Column("kind", C, required=True, choices=EVENT_KINDS),
+                Column("team_id"),
+                Column("description"),
+            ),
+            key=("program_id", "team_id", "starts_at", "kind"),
+            destination=Destination.WAREHOUSE,
+        ),
+        Kind(
+            "targets",
+            (
+                Column("program_id", required=True),
+                Column("metric", required=True),
+                Column("sla_floor", N),
+                Column("kpi_target", N),
+                Column("team_id"),
+                Column("source"),
+                Column("effective_from", D),
+            ),
+            key=("program_id", "team_id", "metric", "effective_from"),
+            destination=Destination.TARGETS,
+        ),
+    )
+}
+
+
+def get_kind(name: str) -> Kind:
+    try:
+        return KINDS[name]
+    except KeyError:
+        raise KeyError(f"unknown kind {name!r}; kinds: {', '.join(KINDS)}") from None

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class OrgConfig(AppConfig):
+    name = "upswing.org"
+    label = "org"
+    verbose_name = "Organisation"

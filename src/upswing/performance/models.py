@@ -1,0 +1,104 @@
+"""Targets (SLA floors and KPI goals, versioned) and scorecard snapshots written by refresh."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from upswing.metrics import CATALOG
+from upswing.performance.rules import Status
+
+METRIC_CHOICES = [(m.code, m.label) for m in CATALOG.values()]
+
+
+class Target(models.Model):
+    """One version of a metric's SLA floor and KPI target for a program (or one team in it).
+
+    A change is a new row with a later `effective_from`; history is never edited away.
+    """
+
+    program = models.ForeignKey("org.Program", on_delete=models.CASCADE, related_name="targets")
+    team = models.ForeignKey(
+        "org.Team", null=True, blank=True, on_delete=models.CASCADE, related_name="targets"
+    )
+    metric = models.CharField(max_length=32, choices=METRIC_CHOICES)
+    sla_floor = models.FloatField(null=True, blank=True, help_text="contractual minimum")
+    kpi_target = models.FloatField(null=True, blank=True, help_text="the goal")
+    source = models.CharField(max_length=200, blank=True, help_text='e.g. "MSA §4.2"')
+    effective_from = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["program", "metric", "team", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "metric", "effective_from"],
+                condition=Q(team__isnull=True),
+                name="target_unique_program_version",
+            ),
+            models.UniqueConstraint(
+                fields=["program", "team", "metric", "effective_from"],
+                condition=Q(team__isnull=False),
+                name="target_unique_team_version",
+            ),
+            models.CheckConstraint(
+                condition=Q(sla_floor__isnull=False) | Q(kpi_target__isnull=False),
+                name="target_has_a_bound",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.team.code if self.team_id else self.program.code
+        return f"{self.metric} on {scope} from {self.effective_from}"
+
+
+class Level(models.TextChoices):
+    AGENT = "agent", "Agent"
+    TEAM = "team", "Team"
+    PROGRAM = "program", "Program"
+
+
+class PeriodKindChoice(models.TextChoices):
+    WEEK = "week", "ISO week"
+    MONTH = "month", "Calendar month"
+
+
+class ScorecardSnapshot(models.Model):
+    """One metric for one agent/team/program in one period, as of the last refresh."""
+
+    level = models.CharField(max_length=8, choices=Level.choices)
+    entity_code = models.CharField(max_length=100)
+    team_code = models.CharField(max_length=100, blank=True, default="")
+    program_code = models.CharField(max_length=100)
+    period_kind = models.CharField(max_length=8, choices=PeriodKindChoice.choices)
+    period_start = models.DateField()
+    metric = models.CharField(max_length=32, choices=METRIC_CHOICES)
+    value = models.FloatField()
+    numerator = models.FloatField()
+    n = models.IntegerField(help_text="sample size")
+    ci_low = models.FloatField(null=True)
+    ci_high = models.FloatField(null=True)
+    baseline = models.FloatField(null=True, help_text="team value (agent rows), program (teams)")
+    sla_floor = models.FloatField(null=True)
+    kpi_target = models.FloatField(null=True)
+    status = models.CharField(max_length=16, choices=[(s.value, s.value) for s in Status])
+    refreshed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["level", "entity_code", "period_kind", "period_start", "metric"],
+                name="snapshot_unique",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["program_code", "period_kind", "period_start", "level"]),
+            models.Index(fields=["team_code", "period_kind", "period_start", "level"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level} {self.entity_code} {self.metric} {self.period_start}"

@@ -1,0 +1,230 @@
+"""`upswing refresh`: recompute scorecard snapshots from the warehouse.
+
+Values come from the Ibis KPI expressions; here they get their intervals (stats), their
+team baseline and their target status (rules), and replace the snapshots of the periods
+they cover. Only periods touched by new data are recomputed unless `full` is asked for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from upswing import stats
+from upswing.metrics import CATALOG, Aggregate
+from upswing.org.models import Membership, Program
+from upswing.performance import targets as target_lookup
+from upswing.performance.models import ScorecardSnapshot
+from upswing.periods import PeriodKind, month_of, week_of
+from upswing.warehouse import kpis
+from upswing.warehouse.connection import Warehouse, open_warehouse
+
+LEVELS = (kpis.Level.PROGRAM, kpis.Level.TEAM, kpis.Level.AGENT)
+SNAPSHOT_COLUMNS = (
+    "level", "entity_code", "team_code", "program_code", "period_kind", "period_start", "metric",
+    "value", "numerator", "n", "ci_low", "ci_high", "baseline", "sla_floor", "kpi_target",
+    "status", "refreshed_at",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    programs: tuple[str, ...]  # empty: nothing to do
+    since: dt.date | None  # None: from the beginning
+    until: dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshResult:
+    scope: Scope
+    rows_written: int
+    full: bool
+
+
+def refresh(*, full: bool = False) -> RefreshResult:
+    with open_warehouse(settings.UPSWING_WAREHOUSE_URL) as wh:
+        sync_dimensions(wh)
+        scope = full_scope() if full else dirty_scope(wh)
+        written = 0
+        if scope.programs:
+            frame = compute_snapshots(wh, scope)
+            written = replace_snapshots(frame, scope)
+        consume_dirty_days(wh)
+    return RefreshResult(scope, written, full)
+
+
+def sync_dimensions(wh: Warehouse) -> None:
+    """Copy memberships and programs into the warehouse, where the KPIs join them."""
+    members = list(
+        Membership.objects.values_list("agent__code", "team__code", "team__program__code",
+                                       "start_date", "end_date")
+    )
+    memberships = pa.table(
+        {
+            "agent_id": pa.array([m[0] for m in members], pa.string()),
+            "team_id": pa.array([m[1] for m in members], pa.string()),
+            "program_id": pa.array([m[2] for m in members], pa.string()),
+            "start_date": pa.array([m[3] for m in members], pa.date32()),
+            "end_date": pa.array([m[4] for m in members], pa.date32()),
+        }
+    )
+    programs = list(Program.objects.values_list("code", "client__code", "time_zone",
+                                                "service_level_seconds"))
+    program_table = pa.table(
+        {
+            "program_id": pa.array([p[0] for p in programs], pa.string()),
+            "client_id": pa.array([p[1] for p in programs], pa.string()),
+            "time_zone": pa.array([p[2] for p in programs], pa.string()),
+            "service_level_seconds": pa.array([float(p[3]) for p in programs], pa.float64()),
+        }
+    )
+    wh.ibis.create_table("memberships", memberships, overwrite=True)
+    wh.ibis.create_table("programs", program_table, overwrite=True)
+
+
+def full_scope() -> Scope:
+    return Scope(tuple(Program.objects.values_list("code", flat=True)), None, None)
+
+
+def dirty_scope(wh: Warehouse) -> Scope:
+    """The programs and days touched since the last refresh, widened to whole periods."""
+    dirty = wh.ibis.table("dirty_days")
+    summary = (
+        dirty.group_by("program_id")
+        .aggregate(first=dirty.local_date.min(), last=dirty.local_date.max(),
+                   everything=dirty.local_date.isnull().any())
+        .to_pyarrow()
+        .to_pylist()
+    )
+    if not summary:
+        return Scope((), None, None)
+    programs = tuple(sorted(r["program_id"] for r in summary if r["program_id"]))
+    if any(r["everything"] for r in summary):
+        return Scope(programs, None, None)
+    first = min(r["first"] for r in summary)
+    last = max(r["last"] for r in summary)
+    since = min(week_of(first).start, month_of(first).start)
+    until = max(week_of(last).end, month_of(last).end)
+    return Scope(programs, since, until)
+
+
+def consume_dirty_days(wh: Warehouse) -> None:
+    wh.session().run("DELETE FROM dirty_days")
+
+
+def compute_snapshots(wh: Warehouse, scope: Scope) -> pd.DataFrame:
+    frames = []
+    for period_kind in (PeriodKind.WEEK, PeriodKind.MONTH):
+        since, until = _aligned(period_kind, scope)
+        for level in LEVELS:
+            expr = kpis.scorecard(wh.ibis, level, period_kind, programs=list(scope.programs),
+                                  since=since, until=until)
+            frames.append(expr.to_pyarrow().to_pandas())
+    frame = pd.concat(frames, ignore_index=True)
+    if frame.empty:
+        return frame
+    add_intervals(frame)
+    add_baselines(frame)
+    target_lookup.add_statuses(frame)
+    return frame
+
+
+def _aligned(kind: PeriodKind, scope: Scope) -> tuple[dt.date | None, dt.date | None]:
+    if scope.since is None:
+        return None, None
+    first = week_of(scope.since) if kind is PeriodKind.WEEK else month_of(scope.since)
+    last = week_of(scope.until) if kind is PeriodKind.WEEK else month_of(scope.until)
+    return first.start, last.end
+
+
+def add_intervals(frame: pd.DataFrame) -> None:
+    """Wilson for shares, Student t for means; in the metric's own unit."""
+    aggregate = frame["metric"].map(lambda code: CATALOG[code].aggregate.value)
+    n = frame["n"].to_numpy(dtype=float)
+    low = np.full(len(frame), np.nan)
+    high = np.full(len(frame), np.nan)
+    share = (aggregate == Aggregate.SHARE.value).to_numpy()
+    if share.any():
+        lo, hi = stats.wilson_interval_arrays(frame["numerator"].to_numpy()[share], n[share])
+        low[share], high[share] = lo * 100, hi * 100
+    mean = (aggregate == Aggregate.MEAN.value).to_numpy()
+    if mean.any():
+        lo, hi = stats.mean_interval_arrays(
+            frame["value"].to_numpy()[mean], frame["sd"].to_numpy(dtype=float)[mean], n[mean]
+        )
+        low[mean], high[mean] = lo, hi
+    frame["ci_low"], frame["ci_high"] = low, high
+
+
+def add_baselines(frame: pd.DataFrame) -> None:
+    """Agent rows get their team's value in the same period; team rows their program's."""
+    keys = ["period_kind", "period_start", "metric"]
+    teams = frame.loc[frame["level"] == "team", [*keys, "entity_id", "value"]].rename(
+        columns={"entity_id": "team_id", "value": "team_value"}
+    )
+    programs = frame.loc[frame["level"] == "program", [*keys, "entity_id", "value"]].rename(
+        columns={"entity_id": "program_id", "value": "program_value"}
+    )
+    merged = frame[[*keys, "team_id", "program_id"]].merge(
+        teams, on=[*keys, "team_id"], how="left"
+    ).merge(programs, on=[*keys, "program_id"], how="left")
+    level = frame["level"].to_numpy()
+    frame["baseline"] = np.where(
+        level == "agent", merged["team_value"].to_numpy(dtype=float),
+        np.where(level == "team", merged["program_value"].to_numpy(dtype=float), np.nan),
+    )
+
+
+def replace_snapshots(frame: pd.DataFrame, scope: Scope) -> int:
+    now = timezone.now()
+    with transaction.atomic():
+        stale = ScorecardSnapshot.objects.filter(program_code__in=scope.programs)
+        for kind in (PeriodKind.WEEK, PeriodKind.MONTH):
+            since, until = _aligned(kind, scope)
+            rows = stale.filter(period_kind=kind.value)
+            if since is not None:
+                rows = rows.filter(period_start__gte=since, period_start__lte=until)
+            rows._raw_delete(rows.db)
+        if frame.empty:
+            return 0
+        _insert_rows(frame, now)
+    return len(frame)
+
+
+def _insert_rows(frame: pd.DataFrame, now: dt.datetime) -> None:
+    table = ScorecardSnapshot._meta.db_table
+    columns = ", ".join(SNAPSHOT_COLUMNS)
+    placeholders = ", ".join(["%s"] * len(SNAPSHOT_COLUMNS))
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
+    out = pd.DataFrame(
+        {
+            "level": frame["level"],
+            "entity_code": frame["entity_id"],
+            "team_code": frame["team_id"].fillna(""),
+            "program_code": frame["program_id"],
+            "period_kind": frame["period_kind"],
+            "period_start": frame["period_start"],
+            "metric": frame["metric"],
+            "value": frame["value"],
+            "numerator": frame["numerator"],
+            "n": frame["n"].astype(int),
+            "ci_low": frame["ci_low"],
+            "ci_high": frame["ci_high"],
+            "baseline": frame["baseline"],
+            "sla_floor": frame["sla_floor"],
+            "kpi_target": frame["kpi_target"],
+            "status": frame["status"],
+        }
+    )
+    out = out.astype(object).where(out.notna(), None)
+    rows = [(*row, now) for row in out.itertuples(index=False, name=None)]
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 20_000):
+            cursor.executemany(sql, rows[start : start + 20_000])

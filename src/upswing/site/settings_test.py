@@ -1,0 +1,12 @@
+"""Settings for the test suite: the production settings with fast hashing and a throwaway home."""
+
+import os
+import tempfile
+
+os.environ.setdefault("UPSWING_HOME", tempfile.mkdtemp(prefix="upswing-test-"))
+os.environ.setdefault("SECRET_KEY", "test-only-" + "k" * 50)
+
+from upswing.site.settings import *  # noqa: E402, F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -1,0 +1,141 @@
+"""Idempotent, all-or-nothing upsert of validated rows into a warehouse fact table.
+
+Rows identical to what is stored are left alone; changed rows replace theirs; the days they
+touch are recorded in `dirty_days` and the batch in `import_log`, all in one transaction.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from upswing.warehouse.schema import FACT_TABLES
+
+# Where changed rows land in time, for the incremental refresh.
+_DIRTY_DAYS = {
+    "interactions": "SELECT program_id, local_date FROM {rows}",
+    "qa_scores": "SELECT program_id, local_date FROM {rows}",
+    "surveys": (
+        "SELECT i.program_id, i.local_date FROM {rows} r JOIN interactions i "
+        "ON i.source = r.source AND i.interaction_id = r.interaction_id"
+    ),
+}
+# Rows replaced as a group: an evaluation re-imported with fewer criteria drops the others.
+_REPLACE_KEY = {"qa_scores": ("source", "evaluation_id")}
+
+
+@dataclass(frozen=True, slots=True)
+class UpsertCounts:
+    inserted: int
+    updated: int
+    unchanged: int
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    batch_id: str
+    kind: str
+    source: str
+    file_name: str
+    file_sha256: str
+    rows_read: int
+
+
+class SqlSession:
+    """The few things the upsert needs from a DB-API connection (DuckDB or psycopg)."""
+
+    def __init__(self, execute: Callable[[str], list[tuple]], begin: str = "BEGIN TRANSACTION"):
+        self._execute = execute
+        self._begin = begin
+
+    def run(self, sql: str) -> list[tuple]:
+        return self._execute(sql)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        self._execute(self._begin)
+        try:
+            yield
+        except BaseException:
+            self._execute("ROLLBACK")
+            raise
+        self._execute("COMMIT")
+
+
+def upsert(session: SqlSession, table: str, staged: str, batch: Batch) -> UpsertCounts:
+    """Merge the rows of the `staged` table (same columns as `table`) into `table`."""
+    schema, key = FACT_TABLES[table]
+    columns = [c for c in schema.names if c != "batch_id"]
+    replace_key = _REPLACE_KEY.get(table, key)
+    on = " AND ".join(f"s.{k} = t.{k}" for k in key)
+    differs = " OR ".join(f"s.{c} IS DISTINCT FROM t.{c}" for c in columns if c not in key)
+    with session.transaction():
+        session.run(
+            f"CREATE TEMP TABLE upsert_changed AS SELECT s.*, t.{key[-1]} IS NOT NULL AS existed "
+            f"FROM {staged} s LEFT JOIN {table} t ON {on} WHERE t.{key[-1]} IS NULL OR {differs}"
+        )
+        inserted, updated = session.run(
+            "SELECT count(*) FILTER (WHERE NOT existed), count(*) FILTER (WHERE existed) "
+            "FROM upsert_changed"
+        )[0]
+        if inserted or updated:
+            _replace_changed(session, table, staged, replace_key, batch)
+        _log(session, batch, inserted, updated)
+        session.run("DROP TABLE upsert_changed")
+    return UpsertCounts(int(inserted), int(updated), batch.rows_read - int(inserted) - int(updated))
+
+
+def _replace_changed(
+    session: SqlSession, table: str, staged: str, replace_key: tuple[str, ...], batch: Batch
+) -> None:
+    groups = f"(SELECT DISTINCT {', '.join(replace_key)} FROM upsert_changed)"
+    match = " AND ".join(f"x.{k} = g.{k}" for k in replace_key)
+    dirty = _DIRTY_DAYS.get(table)
+    if dirty:  # the days of the rows about to be replaced, before they go
+        old_rows = f"(SELECT x.* FROM {table} x JOIN {groups} g ON {match})"
+        _mark_dirty(session, dirty.format(rows=old_rows), batch)
+    session.run(f"DELETE FROM {table} x USING {groups} g WHERE {match}")
+    schema, _ = FACT_TABLES[table]
+    names = ", ".join(schema.names)
+    values = ", ".join(
+        f"'{batch.batch_id}'" if c == "batch_id" else f"x.{c}" for c in schema.names
+    )
+    session.run(
+        f"INSERT INTO {table} ({names}) SELECT {values} FROM {staged} x JOIN {groups} g ON {match}"
+    )
+    if dirty:
+        new_rows = f"(SELECT x.* FROM {table} x JOIN {groups} g ON {match})"
+        _mark_dirty(session, dirty.format(rows=new_rows), batch)
+
+
+def _mark_dirty(session: SqlSession, days_sql: str, batch: Batch) -> None:
+    session.run(
+        f"INSERT INTO dirty_days (program_id, local_date, batch_id) "
+        f"SELECT DISTINCT program_id, local_date, '{batch.batch_id}' FROM ({days_sql}) d"
+    )
+
+
+def _log(session: SqlSession, batch: Batch, inserted: int, updated: int) -> None:
+    unchanged = batch.rows_read - inserted - updated
+    session.run(
+        "INSERT INTO import_log (batch_id, kind, source, file_name, file_sha256, rows_read, "
+        "rows_inserted, rows_updated, rows_unchanged, imported_at) VALUES ("
+        f"{_lit(batch.batch_id)}, {_lit(batch.kind)}, {_lit(batch.source)}, "
+        f"{_lit(batch.file_name)}, {_lit(batch.file_sha256)}, {batch.rows_read}, {inserted}, "
+        f"{updated}, {unchanged}, CURRENT_TIMESTAMP)"
+    )
+
+
+def mark_everything_dirty(session: SqlSession, program_ids: list[str], batch_id: str) -> None:
+    """After a roster change: the whole history of these programs is recomputed."""
+    with session.transaction():
+        for program in program_ids:
+            session.run(
+                f"INSERT INTO dirty_days (program_id, local_date, batch_id) "
+                f"VALUES ({_lit(program)}, NULL, {_lit(batch_id)})"
+            )
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"

@@ -65,10 +65,16 @@ def init() -> None:
 @main.command(name="import")
 @click.argument("kind")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--source", help="where the rows come from; names an adapter (zendesk, genesys, "
-              "freshdesk) when one exists")
-@click.option("--map", "mapping", type=click.Path(path_type=Path),
-              help="a TOML column mapping for any other export (see docs/examples)")
+@click.option(
+    "--source",
+    help="where the rows come from; names an adapter (zendesk, genesys, freshdesk) when one exists",
+)
+@click.option(
+    "--map",
+    "mapping",
+    type=click.Path(path_type=Path),
+    help="a TOML column mapping for any other export (see docs/examples)",
+)
 def import_command(kind: str, file: Path, source: str | None, mapping: Path | None) -> None:
     """Import FILE as KIND: roster, interactions, surveys, qa, coaching, events or targets.
 
@@ -109,8 +115,10 @@ def refresh(full: bool) -> None:
     if not result.scope.programs:
         click.echo("Nothing to refresh: no new data since the last refresh (use --full to force).")
         return
-    span = "all periods" if result.scope.since is None else (
-        f"{result.scope.since} to {result.scope.until}"
+    span = (
+        "all periods"
+        if result.scope.since is None
+        else (f"{result.scope.since} to {result.scope.until}")
     )
     click.echo(
         f"Refreshed {', '.join(result.scope.programs)} ({span}): "
@@ -122,7 +130,9 @@ def refresh(full: bool) -> None:
 @click.option("--agent", "agent")
 @click.option("--team", "team")
 @click.option("--program", "program")
-@click.option("--period", help="2026-W44, 2026-10, or a range 2026-07..2026-09 (default: latest week)")
+@click.option(
+    "--period", help="2026-W44, 2026-10, or a range 2026-07..2026-09 (default: latest week)"
+)
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
 def scorecard(agent, team, program, period, fmt) -> None:
     """Show the scorecard of one agent, team or program for a period."""
@@ -165,6 +175,23 @@ def serve(addr: str) -> None:
 def json_dumps(data: object) -> str:
     return json.dumps(data, indent=2, default=str)
 
+
+def _register_feature_commands() -> None:
+    """Feature folders may ship their own command groups (e.g. performance/cli.py)."""
+    import importlib
+
+    for module_name in ("upswing.performance.cli",):
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue
+        for command in getattr(module, "COMMANDS", ()):
+            main.add_command(command)
+
+
+_register_feature_commands()
 
 if __name__ == "__main__":
     main()

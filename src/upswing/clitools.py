@@ -31,8 +31,13 @@ def progress_steps(file: Path) -> Iterator[Callable[[str], None]]:
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     stages = ["reading", "validating", "writing"]
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                  transient=True, console=_stderr_console()) as bar:
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        transient=True,
+        console=_stderr_console(),
+    ) as bar:
         task = bar.add_task(f"{file.name}: starting", total=len(stages))
 
         def step(stage: str) -> None:
@@ -53,11 +58,19 @@ def resolve_scorecard(level: str, entity: str, period: str | None):
         first_label, last_label = period.split("..", 1)
         first, last = parse_period(first_label), parse_period(last_label)
         if first.kind is not last.kind or last < first:
-            raise ValueError(f"{period!r}: a range runs from one period to a later one of the same kind")
-        return f"{first.label}..{last.label}", queries.scorecard_for_range(level, entity, first, last)
-    chosen = parse_period(period) if period else queries.latest_period(level, entity, PeriodKind.WEEK)
+            raise ValueError(
+                f"{period!r}: a range runs from one period to a later one of the same kind"
+            )
+        return f"{first.label}..{last.label}", queries.scorecard_for_range(
+            level, entity, first, last
+        )
+    chosen = (
+        parse_period(period) if period else queries.latest_period(level, entity, PeriodKind.WEEK)
+    )
     if chosen is None:
-        raise ValueError(f"no scorecard for {level} {entity!r}: import data and run `upswing refresh`")
+        raise ValueError(
+            f"no scorecard for {level} {entity!r}: import data and run `upswing refresh`"
+        )
     return chosen.label, queries.scorecard_for_period(level, entity, chosen)
 
 
@@ -77,14 +90,19 @@ def format_value(metric_code: str, value: float | None) -> str:
 def render_scorecard(level: str, entity: str, label: str, lines, fmt: str) -> str:
     if fmt == "json":
         return json.dumps(
-            {"level": level, "entity": entity, "period": label,
-             "metrics": [_line_dict(line) for line in lines]},
+            {
+                "level": level,
+                "entity": entity,
+                "period": label,
+                "metrics": [_line_dict(line) for line in lines],
+            },
             indent=2,
         )
     if fmt == "csv":
         out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=["metric", *_line_dict(lines[0]).keys()][1:]
-                                if lines else ["metric"])
+        writer = csv.DictWriter(
+            out, fieldnames=["metric", *_line_dict(lines[0]).keys()][1:] if lines else ["metric"]
+        )
         writer.writeheader()
         for line in lines:
             writer.writerow(_line_dict(line))
@@ -115,18 +133,28 @@ def _table(level: str, entity: str, label: str, lines) -> str:
     from rich.table import Table
 
     table = Table(title=f"{level.title()} {entity} — {label}")
-    for header in ("Metric", "Value", "n", "95% interval", "Baseline", "SLA floor", "Target",
-                   "Status"):
+    for header in (
+        "Metric",
+        "Value",
+        "n",
+        "95% interval",
+        "Baseline",
+        "SLA floor",
+        "Target",
+        "Status",
+    ):
         table.add_column(header, justify="left" if header in {"Metric", "Status"} else "right")
     for line in lines:
-        interval = (
-            "" if line.ci_low is None
-            else f"{format_value(line.metric, line.ci_low)} – {format_value(line.metric, line.ci_high)}"
-        )
+        low, high = (format_value(line.metric, v) for v in (line.ci_low, line.ci_high))
+        interval = "" if line.ci_low is None else f"{low} – {high}"
         table.add_row(
-            CATALOG[line.metric].label, format_value(line.metric, line.value), f"{line.n:,}",
-            interval, format_value(line.metric, line.baseline),
-            format_value(line.metric, line.sla_floor), format_value(line.metric, line.kpi_target),
+            CATALOG[line.metric].label,
+            format_value(line.metric, line.value),
+            f"{line.n:,}",
+            interval,
+            format_value(line.metric, line.baseline),
+            format_value(line.metric, line.sla_floor),
+            format_value(line.metric, line.kpi_target),
             line.status.replace("_", " "),
         )
     console = Console(file=io.StringIO(), width=120, force_terminal=False)
@@ -147,12 +175,32 @@ def run_demo(*, seed: int, as_of: str | None, out: Path | None, echo) -> None:
     started = time.perf_counter()
     files = build_demo_files(folder, seed=seed, as_of=day)
     echo(f"Demo files written to {folder} ({time.perf_counter() - started:.1f} s)")
-    for kind, path in files.in_import_order():
+    for kind, path in files.in_import_order:
         try:
             result = import_file(kind, path, source="demo")
         except ImportRejected as exc:
             raise SystemExit("\n".join(format_problems(exc))) from exc
         echo(f"  imported {result.rows_read:>7,} {kind} rows ({result.inserted:,} new)")
     result = refresh(full=True)
-    echo(f"Refreshed {len(result.scope.programs)} programs: {result.rows_written:,} scorecard values "
-         f"in {time.perf_counter() - started:.1f} s total")
+    echo(
+        f"Refreshed {len(result.scope.programs)} programs: {result.rows_written:,} "
+        f"scorecard values in {time.perf_counter() - started:.1f} s total"
+    )
+    show_program_scorecards(echo)
+
+
+def show_program_scorecards(echo) -> None:
+    """Each program's latest complete week, and where to look next."""
+    from upswing.org.models import Program, Team
+
+    for program in Program.objects.order_by("code"):
+        period = queries.latest_period("program", program.code, PeriodKind.WEEK)
+        if period is None:
+            continue
+        lines = queries.scorecard_for_period("program", program.code, period)
+        echo("")
+        echo(render_scorecard("program", program.code, period.label, lines, "table"))
+    team = Team.objects.order_by("code").first()
+    if team is not None:
+        echo("")
+        echo(f"Next: upswing scorecard --team {team.code} --period <ISO week or month>")

@@ -79,7 +79,9 @@ def parse_period(label: str) -> Period:
         month = int(m[2])
         if 1 <= month <= 12:
             return Period(PeriodKind.MONTH, dt.date(int(m[1]), month, 1))
-    raise ValueError(f"{label!r} is not a period; write an ISO week (2026-W44) or a month (2026-10)")
+    raise ValueError(
+        f"{label!r} is not a period; write an ISO week (2026-W44) or a month (2026-10)"
+    )
 
 
 def periods_between(kind: PeriodKind, first: dt.date, last: dt.date) -> list[Period]:

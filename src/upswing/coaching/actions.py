@@ -14,7 +14,11 @@ def do_import_coaching(rows: list[dict], source: str) -> UpsertCounts:
     agents = {a.code: a for a in Agent.objects.filter(code__in={r["agent_id"] for r in rows})}
     counts = {"inserted": 0, "updated": 0, "unchanged": 0}
     for row in rows:
-        key = {"agent": agents[row["agent_id"]], "coached_at": row["coached_at"], "kind": row["kind"]}
+        key = {
+            "agent": agents[row["agent_id"]],
+            "coached_at": row["coached_at"],
+            "kind": row["kind"],
+        }
         values = {
             "coach_email": row["coach_email"] or "",
             "topic": row["topic"] or "",

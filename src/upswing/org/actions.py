@@ -1,4 +1,5 @@
-"""Changes to the organisation: the roster import (clients, programs, teams, agents, memberships)."""
+"""Changes to the organisation: the roster import (clients, programs, teams, agents,
+memberships)."""
 
 from __future__ import annotations
 
@@ -98,9 +99,11 @@ def _upsert_agent(row: dict) -> tuple[Agent, bool]:
 def _apply_membership(agent: Agent, team: Team, row: dict) -> str:
     start, end = row.get("start_date"), row.get("end_date")
     current = agent.memberships.filter(team=team)
-    existing = current.filter(start_date=start).first() if start else current.order_by(
-        "-start_date"
-    ).first()
+    existing = (
+        current.filter(start_date=start).first()
+        if start
+        else current.order_by("-start_date").first()
+    )
     if existing is not None:
         if existing.end_date == end:
             return "unchanged"

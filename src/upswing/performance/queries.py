@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Max, Sum
@@ -10,7 +9,7 @@ from django.db.models import Max, Sum
 from upswing import stats
 from upswing.metrics import CATALOG, METRIC_CODES, Aggregate, value_from_totals
 from upswing.performance.models import ScorecardSnapshot
-from upswing.performance.rules import Status, status_for
+from upswing.performance.rules import Status
 from upswing.periods import Period, PeriodKind
 
 
@@ -42,8 +41,16 @@ def scorecard_for_period(level: str, entity: str, period: Period) -> list[ScoreL
     by_metric = {r.metric: r for r in rows}
     return [
         ScoreLine(
-            r.metric, r.value, r.numerator, r.n, r.ci_low, r.ci_high, r.baseline, r.sla_floor,
-            r.kpi_target, r.status,
+            r.metric,
+            r.value,
+            r.numerator,
+            r.n,
+            r.ci_low,
+            r.ci_high,
+            r.baseline,
+            r.sla_floor,
+            r.kpi_target,
+            r.status,
         )
         for code in METRIC_CODES
         if (r := by_metric.get(code)) is not None
@@ -76,11 +83,18 @@ def scorecard_for_range(level: str, entity: str, first: Period, last: Period) ->
             interval = stats.compute_wilson_interval(total["numerator"], total["n"])
             low, high = interval.low * 100, interval.high * 100
         lines.append(
-            ScoreLine(code, value, total["numerator"], total["n"], low, high, None, None, None,
-                      Status.NO_TARGET.value)
+            ScoreLine(
+                code,
+                value,
+                total["numerator"],
+                total["n"],
+                low,
+                high,
+                None,
+                None,
+                None,
+                Status.NO_TARGET.value,
+            )
         )
     return lines
 
-
-__all__ = ["ScoreLine", "latest_period", "scorecard_for_period", "scorecard_for_range",
-           "status_for", "dt"]

@@ -28,9 +28,23 @@ from upswing.warehouse.connection import Warehouse, open_warehouse
 
 LEVELS = (kpis.Level.PROGRAM, kpis.Level.TEAM, kpis.Level.AGENT)
 SNAPSHOT_COLUMNS = (
-    "level", "entity_code", "team_code", "program_code", "period_kind", "period_start", "metric",
-    "value", "numerator", "n", "ci_low", "ci_high", "baseline", "sla_floor", "kpi_target",
-    "status", "refreshed_at",
+    "level",
+    "entity_code",
+    "team_code",
+    "program_code",
+    "period_kind",
+    "period_start",
+    "metric",
+    "value",
+    "numerator",
+    "n",
+    "ci_low",
+    "ci_high",
+    "baseline",
+    "sla_floor",
+    "kpi_target",
+    "status",
+    "refreshed_at",
 )
 
 
@@ -63,8 +77,9 @@ def refresh(*, full: bool = False) -> RefreshResult:
 def sync_dimensions(wh: Warehouse) -> None:
     """Copy memberships and programs into the warehouse, where the KPIs join them."""
     members = list(
-        Membership.objects.values_list("agent__code", "team__code", "team__program__code",
-                                       "start_date", "end_date")
+        Membership.objects.values_list(
+            "agent__code", "team__code", "team__program__code", "start_date", "end_date"
+        )
     )
     memberships = pa.table(
         {
@@ -75,8 +90,9 @@ def sync_dimensions(wh: Warehouse) -> None:
             "end_date": pa.array([m[4] for m in members], pa.date32()),
         }
     )
-    programs = list(Program.objects.values_list("code", "client__code", "time_zone",
-                                                "service_level_seconds"))
+    programs = list(
+        Program.objects.values_list("code", "client__code", "time_zone", "service_level_seconds")
+    )
     program_table = pa.table(
         {
             "program_id": pa.array([p[0] for p in programs], pa.string()),
@@ -98,8 +114,11 @@ def dirty_scope(wh: Warehouse) -> Scope:
     dirty = wh.ibis.table("dirty_days")
     summary = (
         dirty.group_by("program_id")
-        .aggregate(first=dirty.local_date.min(), last=dirty.local_date.max(),
-                   everything=dirty.local_date.isnull().any())
+        .aggregate(
+            first=dirty.local_date.min(),
+            last=dirty.local_date.max(),
+            everything=dirty.local_date.isnull().any(),
+        )
         .to_pyarrow()
         .to_pylist()
     )
@@ -124,8 +143,9 @@ def compute_snapshots(wh: Warehouse, scope: Scope) -> pd.DataFrame:
     for period_kind in (PeriodKind.WEEK, PeriodKind.MONTH):
         since, until = _aligned(period_kind, scope)
         for level in LEVELS:
-            expr = kpis.scorecard(wh.ibis, level, period_kind, programs=list(scope.programs),
-                                  since=since, until=until)
+            expr = kpis.scorecard(
+                wh.ibis, level, period_kind, programs=list(scope.programs), since=since, until=until
+            )
             frames.append(expr.to_pyarrow().to_pandas())
     frame = pd.concat(frames, ignore_index=True)
     if frame.empty:
@@ -172,14 +192,33 @@ def add_baselines(frame: pd.DataFrame) -> None:
     programs = frame.loc[frame["level"] == "program", [*keys, "entity_id", "value"]].rename(
         columns={"entity_id": "program_id", "value": "program_value"}
     )
-    merged = frame[[*keys, "team_id", "program_id"]].merge(
-        teams, on=[*keys, "team_id"], how="left"
-    ).merge(programs, on=[*keys, "program_id"], how="left")
+    merged = (
+        frame[[*keys, "team_id", "program_id"]]
+        .merge(teams, on=[*keys, "team_id"], how="left")
+        .merge(programs, on=[*keys, "program_id"], how="left")
+    )
     level = frame["level"].to_numpy()
-    frame["baseline"] = np.where(
-        level == "agent", merged["team_value"].to_numpy(dtype=float),
+    baseline = np.where(
+        level == "agent",
+        merged["team_value"].to_numpy(dtype=float),
         np.where(level == "team", merged["program_value"].to_numpy(dtype=float), np.nan),
     )
+    # A count (volume) is compared with the average member's, not the group's total.
+    counts = frame["metric"].map(lambda code: CATALOG[code].aggregate is Aggregate.COUNT)
+    if counts.any():
+        members = _members_per_group(frame, keys)
+        baseline = np.where(counts.to_numpy(), baseline / members, baseline)
+    frame["baseline"] = baseline
+
+
+def _members_per_group(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """For each row: how many agents (agent rows) or teams (team rows) its group has."""
+    agents = frame[frame["level"] == "agent"].groupby([*keys, "team_id"]).size()
+    teams = frame[frame["level"] == "team"].groupby([*keys, "program_id"]).size()
+    agent_n = frame.join(agents.rename("_agents"), on=[*keys, "team_id"])["_agents"]
+    team_n = frame.join(teams.rename("_teams"), on=[*keys, "program_id"])["_teams"]
+    level = frame["level"].to_numpy()
+    return np.where(level == "agent", agent_n.to_numpy(float), team_n.to_numpy(float))
 
 
 def replace_snapshots(frame: pd.DataFrame, scope: Scope) -> int:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import numpy as np
 import pandas as pd
 
 from upswing.metrics import CATALOG
 from upswing.performance.models import Target
 from upswing.performance.rules import classify_statuses
-from upswing.periods import PeriodKind, Period
+from upswing.periods import Period, PeriodKind
 
 
 def target_versions() -> pd.DataFrame:
@@ -44,7 +42,9 @@ def add_statuses(frame: pd.DataFrame, versions: pd.DataFrame | None = None) -> N
     neither = frame["metric"].map(lambda m: CATALOG[m].better.value == "neither").to_numpy()
     floors_used = np.where(neither, np.nan, floors)
     goals_used = np.where(neither, np.nan, goals)
-    frame["status"] = classify_statuses(frame["value"].to_numpy(float), floors_used, goals_used, higher)
+    frame["status"] = classify_statuses(
+        frame["value"].to_numpy(float), floors_used, goals_used, higher
+    )
 
 
 def _period_ends(frame: pd.DataFrame) -> np.ndarray:
@@ -69,12 +69,15 @@ def _fill(frame, period_end, versions, keys, floors, goals, row_mask) -> None:
         left = left[row_mask]
     left = left.dropna(subset=keys).sort_values("_end")
     right = versions.assign(_end=pd.to_datetime(versions["effective_from"])).sort_values("_end")
-    merged = pd.merge_asof(left, right[[*keys, "_end", "sla_floor", "kpi_target"]], on="_end",
-                           by=keys, direction="backward")
+    merged = pd.merge_asof(
+        left,
+        right[[*keys, "_end", "sla_floor", "kpi_target"]],
+        on="_end",
+        by=keys,
+        direction="backward",
+    )
     found = merged["sla_floor"].notna() | merged["kpi_target"].notna()
     rows = merged.loc[found, "_row"].to_numpy()
     floors[rows] = merged.loc[found, "sla_floor"].to_numpy(dtype=float)
     goals[rows] = merged.loc[found, "kpi_target"].to_numpy(dtype=float)
 
-
-__all__ = ["add_statuses", "target_versions", "dt"]

@@ -51,5 +51,5 @@ def env_secret(name: str, default: str = "") -> str:
 
 
 def upswing_home() -> Path:
-    """The folder that holds all state: operational DB and warehouse (UPSWING_HOME, default ./var)."""
+    """The folder holding all state: operational DB and warehouse (UPSWING_HOME, default ./var)."""
     return Path(os.environ.get("UPSWING_HOME", "var")).resolve()

@@ -6,7 +6,7 @@ import tempfile
 os.environ.setdefault("UPSWING_HOME", tempfile.mkdtemp(prefix="upswing-test-"))
 os.environ.setdefault("SECRET_KEY", "test-only-" + "k" * 50)
 
-from upswing.site.settings import *  # noqa: E402, F403
+from upswing.site.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -1,0 +1,69 @@
+"""Each agent's stable traits: volume, speed, resolution, survey bias, QA quality, schedule."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from upswing.demo.effects import CATEGORIES
+
+# five-day patterns (Monday = 0); most agents work weekdays, some cover the weekend
+WORK_PATTERNS = np.array(
+    [
+        [1, 1, 1, 1, 1, 0, 0],
+        [1, 1, 1, 1, 1, 0, 0],
+        [1, 1, 1, 1, 1, 0, 0],
+        [0, 1, 1, 1, 1, 1, 0],
+        [1, 1, 1, 0, 1, 1, 0],
+        [0, 0, 1, 1, 1, 1, 1],
+    ],
+    dtype=bool,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Skills:
+    weekly_volume: np.ndarray
+    handle_mult: np.ndarray
+    p_resolve: np.ndarray
+    p_reopen: np.ndarray
+    p_escalate: np.ndarray
+    p_transfer: np.ndarray
+    csat_bias: np.ndarray
+    quality: np.ndarray  # [agent, category]: chance of full points on a criterion
+    critical_fail: np.ndarray  # chance of failing a critical criterion
+    workdays: np.ndarray  # [agent, weekday] bool
+    shift_pick: np.ndarray  # uniform in [0, 1): which of the program's shift starts
+
+
+def draw_skills(rng: np.random.Generator, agents: int, steady: frozenset[int]) -> Skills:
+    skills = Skills(
+        weekly_volume=rng.uniform(36, 54, agents),
+        handle_mult=rng.lognormal(0.0, 0.12, agents),
+        p_resolve=np.clip(rng.normal(0.81, 0.035, agents), 0.7, 0.9),
+        p_reopen=np.clip(rng.normal(0.055, 0.015, agents), 0.02, 0.1),
+        p_escalate=np.clip(rng.normal(0.05, 0.015, agents), 0.01, 0.1),
+        p_transfer=np.clip(rng.normal(0.05, 0.015, agents), 0.01, 0.1),
+        csat_bias=rng.normal(0.0, 0.25, agents),
+        quality=np.clip(rng.normal(0.9, 0.04, (agents, len(CATEGORIES))), 0.75, 0.98),
+        critical_fail=rng.uniform(0.003, 0.015, agents),
+        workdays=WORK_PATTERNS[rng.integers(len(WORK_PATTERNS), size=agents)],
+        shift_pick=rng.random(agents),
+    )
+    _make_steady(skills, np.array(sorted(steady), dtype=np.int64))
+    return skills
+
+
+def _make_steady(skills: Skills, agents: np.ndarray) -> None:
+    """Good, stable agents, so that a planted change is the only story in their numbers."""
+    if not len(agents):
+        return
+    skills.weekly_volume[agents] = 48
+    skills.handle_mult[agents] = 1.0
+    skills.p_resolve[agents] = 0.85
+    skills.p_reopen[agents] = 0.05
+    skills.csat_bias[agents] = 0.1
+    skills.quality[agents] = 0.95
+    skills.critical_fail[agents] = 0.0
+    skills.workdays[agents] = WORK_PATTERNS[0]

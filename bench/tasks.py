@@ -1,0 +1,132 @@
+"""One measured task per process, so that each reports its own time and peak memory.
+
+`python -m bench.tasks TASK HOME DATA_DIR` prints one JSON line:
+{"task", "seconds", "peak_mb", ...}.
+The process's state (UPSWING_HOME) is prepared by bench.run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def raw_read_csv(home: Path, data: Path) -> dict:
+    """DuckDB's own CSV reader, types sniffed, into a table of a database file."""
+    import duckdb
+
+    con = duckdb.connect(str(home / "raw.duckdb"))
+    started = time.perf_counter()
+    con.execute(
+        f"CREATE OR REPLACE TABLE raw AS SELECT * FROM read_csv('{data / 'interactions.csv'}')"
+    )
+    seconds = time.perf_counter() - started
+    rows = con.execute("SELECT count(*) FROM raw").fetchone()[0]
+    return {"seconds": seconds, "rows": rows}
+
+
+def upswing_import(home: Path, data: Path) -> dict:
+    """The validated, idempotent import of the interactions file (roster already imported)."""
+    from upswing.cli import setup_django
+
+    setup_django()
+    from upswing.ingest.service import import_file
+
+    started = time.perf_counter()
+    result = import_file("interactions", data / "interactions.csv", source="bench")
+    return {"seconds": time.perf_counter() - started, "rows": result.rows_read}
+
+
+def _warehouse(home: Path):
+    import ibis
+
+    return ibis.duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+
+
+def ibis_agent_week(home: Path, data: Path) -> dict:
+    """The agent-week scorecard from the Ibis KPI expressions (what refresh computes)."""
+    from upswing.periods import PeriodKind
+    from upswing.warehouse import kpis
+
+    con = _warehouse(home)
+    started = time.perf_counter()
+    table = kpis.scorecard(con, kpis.Level.AGENT, PeriodKind.WEEK).to_pyarrow()
+    return {"seconds": time.perf_counter() - started, "rows": table.num_rows}
+
+
+def sql_agent_week(home: Path, data: Path) -> dict:
+    """The same scorecard in hand-written DuckDB SQL."""
+    from bench.baselines import agent_week_sql
+
+    con = _warehouse(home).con
+    started = time.perf_counter()
+    table = agent_week_sql(con)
+    return {"seconds": time.perf_counter() - started, "rows": table.num_rows}
+
+
+def pandas_agent_week(home: Path, data: Path) -> dict:
+    """Idiomatic pandas: load the facts into DataFrames, then compute the same scorecard."""
+    from bench.baselines import agent_week_pandas
+
+    con = _warehouse(home).con
+    started = time.perf_counter()
+    frames = {
+        name: con.execute(f"SELECT * FROM {name}").to_arrow_table().to_pandas()
+        for name in ("interactions", "surveys", "qa_scores", "memberships", "programs")
+    }
+    loaded = time.perf_counter()
+    frame = agent_week_pandas(
+        frames["interactions"],
+        frames["surveys"],
+        frames["qa_scores"],
+        frames["memberships"],
+        frames["programs"],
+    )
+    done = time.perf_counter()
+    return {
+        "seconds": done - started,
+        "load_seconds": loaded - started,
+        "compute_seconds": done - loaded,
+        "rows": len(frame),
+    }
+
+
+def upswing_refresh(home: Path, data: Path) -> dict:
+    """The full refresh: every level and period, intervals, baselines, statuses, snapshots."""
+    from upswing.cli import setup_django
+
+    setup_django()
+    from upswing.performance.refresh import refresh
+
+    started = time.perf_counter()
+    result = refresh(full=True)
+    return {"seconds": time.perf_counter() - started, "rows": result.rows_written}
+
+
+TASKS = {
+    f.__name__: f
+    for f in (
+        raw_read_csv,
+        upswing_import,
+        ibis_agent_week,
+        sql_agent_week,
+        pandas_agent_week,
+        upswing_refresh,
+    )
+}
+
+
+if __name__ == "__main__":
+    name, home, data = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
+    os.environ["UPSWING_HOME"] = str(home)
+    outcome = TASKS[name](home, data)
+    outcome.update(task=name, peak_mb=round(_peak_mb(), 1))
+    print(json.dumps(outcome))

@@ -90,7 +90,9 @@ class Agent(models.Model):
 
 class MembershipQuerySet(models.QuerySet):
     def on(self, day: dt.date) -> MembershipQuerySet:
-        return self.filter(start_date__lte=day).filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        return self.filter(start_date__lte=day).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=day)
+        )
 
 
 class Membership(models.Model):
@@ -109,7 +111,9 @@ class Membership(models.Model):
     class Meta:
         ordering = ["agent", "start_date"]
         constraints = [
-            models.UniqueConstraint(fields=["agent", "team", "start_date"], name="membership_unique"),
+            models.UniqueConstraint(
+                fields=["agent", "team", "start_date"], name="membership_unique"
+            ),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
                 name="membership_ends_after_start",

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from upswing.metrics import CATALOG
+from upswing.performance import rules as diagnosis_rules
 from upswing.performance.rules import Status
 
 METRIC_CHOICES = [(m.code, m.label) for m in CATALOG.values()]
@@ -102,3 +103,99 @@ class ScorecardSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.level} {self.entity_code} {self.metric} {self.period_start}"
+
+
+class DiagnosisPolicy(models.Model):
+    """A program's own diagnosis settings; an empty field keeps the rules' default."""
+
+    program = models.OneToOneField(
+        "org.Program", on_delete=models.CASCADE, related_name="diagnosis_policy"
+    )
+    periods_below = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="k: weeks below the standard out of the window (3)"
+    )
+    window = models.PositiveSmallIntegerField(null=True, blank=True, help_text="m: weeks read (4)")
+    min_n = models.PositiveIntegerField(
+        null=True, blank=True, help_text="observations a judged week needs after pooling (10)"
+    )
+    min_n_qa = models.PositiveIntegerField(
+        null=True, blank=True, help_text="QA evaluations a judged week needs after pooling (6)"
+    )
+    pool_periods = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="weeks a small week may be pooled over (3)"
+    )
+    systemic_share = models.FloatField(
+        null=True, blank=True, help_text="share of a team with the same gap that is systemic (0.5)"
+    )
+    pip_min_sessions = models.PositiveSmallIntegerField(null=True, blank=True)
+    pip_min_span_days = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    OVERRIDES = (
+        "periods_below",
+        "window",
+        "min_n",
+        "min_n_qa",
+        "pool_periods",
+        "systemic_share",
+        "pip_min_sessions",
+        "pip_min_span_days",
+    )
+
+    def __str__(self) -> str:
+        return f"diagnosis policy of {self.program}"
+
+    def overrides(self) -> dict[str, float | int]:
+        return {f: getattr(self, f) for f in self.OVERRIDES if getattr(self, f) is not None}
+
+
+def _choices(enum_type) -> list[tuple[str, str]]:
+    return [(member.value, member.value.replace("_", " ")) for member in enum_type]
+
+
+class Finding(models.Model):
+    """One diagnosis finding for one agent and metric, as of a day, by one version of the rules.
+
+    Re-running `upswing diagnose` for the same day replaces that day's findings in its scope;
+    earlier days are kept, so a finding's history stays readable.
+    """
+
+    as_of = models.DateField()
+    rules_version = models.CharField(max_length=32)
+    program_code = models.CharField(max_length=100)
+    team_code = models.CharField(max_length=100, blank=True, default="")
+    agent_code = models.CharField(max_length=100)
+    metric = models.CharField(max_length=32, choices=METRIC_CHOICES)
+    kind = models.CharField(max_length=16, choices=_choices(diagnosis_rules.FindingKind))
+    cause = models.CharField(max_length=20, choices=_choices(diagnosis_rules.Cause))
+    recommendation = models.CharField(
+        max_length=16, choices=_choices(diagnosis_rules.Recommendation)
+    )
+    period_kind = models.CharField(
+        max_length=8, choices=PeriodKindChoice.choices, default=PeriodKindChoice.WEEK
+    )
+    periods = models.JSONField(default=list, help_text="period labels the finding rests on")
+    reasons = models.JSONField(default=list, help_text="complete sentences, shown as they are")
+    behaviours = models.JSONField(default=list)
+    evidence = models.JSONField(
+        default=dict,
+        help_text="ids: periods, snapshots, interactions, evaluations, events, coaching_sessions",
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-as_of", "program_code", "team_code", "agent_code", "metric", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["as_of", "agent_code", "metric", "kind", "rules_version"],
+                name="finding_unique_per_day",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["program_code", "as_of"]),
+            models.Index(fields=["team_code", "as_of"]),
+            models.Index(fields=["agent_code", "as_of"]),
+            models.Index(fields=["cause", "as_of"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agent_code} {self.metric} {self.kind} as of {self.as_of}"

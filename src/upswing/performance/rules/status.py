@@ -1,4 +1,4 @@
-"""Pure decisions about performance values: target status (diagnosis comes later here).
+"""Target status: where one value stands against its SLA floor and KPI target.
 
 No Django, no Ibis: plain values in, plain values out, numpy for the vectorized forms.
 """
@@ -41,7 +41,10 @@ def status_for(
 
 
 def classify_statuses(
-    values: np.ndarray, sla_floors: np.ndarray, kpi_targets: np.ndarray, higher_is_better: np.ndarray
+    values: np.ndarray,
+    sla_floors: np.ndarray,
+    kpi_targets: np.ndarray,
+    higher_is_better: np.ndarray,
 ) -> np.ndarray:
     """`status_for` over arrays (NaN = no bound); returns an array of Status values."""
     values = np.asarray(values, dtype=float)

@@ -1,0 +1,453 @@
+"""Diagnosis of one program as of one day: every rule, composed into findings.
+
+For each agent and diagnosed metric: is there a sustained gap (or only a hint of one on too
+few observations, or an early decline)? If there is a gap, is it shared by the team or the
+program, explained by a recorded event or by the agent's mix, or the agent's own? Then the
+ladder decides what to do, and every step leaves its sentence in the reasons.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from upswing.metrics import CATALOG, Better
+from upswing.performance.rules import wording
+from upswing.performance.rules.causes import (
+    GapShare,
+    compare_on_mix,
+    event_reason,
+    events_explaining,
+    gap_share,
+    name_behaviours,
+    share_reason,
+)
+from upswing.performance.rules.gaps import (
+    DIAGNOSED_METRICS,
+    GapAssessment,
+    TrendAssessment,
+    evaluate_sustained_gap,
+    evaluate_trend,
+    pool,
+)
+from upswing.performance.rules.ladder import LadderInput, climb_ladder
+from upswing.performance.rules.pairs import PairAssessment, evaluate_pair
+from upswing.performance.rules.types import (
+    AgentSeries,
+    BehaviourTally,
+    Cause,
+    CoachingRecord,
+    DiagnosisInputs,
+    Evidence,
+    Finding,
+    FindingKind,
+    GapState,
+    PairVerdict,
+    Recommendation,
+    SimilarGapGroup,
+    Verdict,
+)
+
+BEHAVIOUR_METRICS = ("qa", "fcr")
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnosis:
+    findings: tuple[Finding, ...]
+    groups: tuple[SimilarGapGroup, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What a single agent's findings are read against."""
+
+    inputs: DiagnosisInputs
+    shares: dict[tuple[str, str, str], GapShare]  # (scope, group id, metric)
+    coaching: dict[str, tuple[CoachingRecord, ...]]
+    tallies: dict[str, tuple[BehaviourTally, ...]]
+
+
+def diagnose(inputs: DiagnosisInputs) -> Diagnosis:
+    series = [s for s in inputs.series if s.metric in DIAGNOSED_METRICS]
+    gaps = {
+        (s.agent_id, s.metric): evaluate_sustained_gap(s, inputs.last_period, inputs.config)
+        for s in series
+    }
+    context = _Context(
+        inputs,
+        _shares(gaps.values(), inputs),
+        _group(inputs.coaching, lambda c: c.agent_id),
+        _group(inputs.behaviours, lambda t: t.agent_id),
+    )
+    by_agent: dict[str, dict[str, AgentSeries]] = defaultdict(dict)
+    for s in series:
+        by_agent[s.agent_id][s.metric] = s
+    findings: list[Finding] = []
+    for agent_id in sorted(by_agent):
+        metrics = by_agent[agent_id]
+        pair = evaluate_pair(
+            metrics.get("aht"),
+            metrics.get("fcr"),
+            metrics.get("reopen"),
+            inputs.last_period,
+            inputs.config,
+        )
+        for metric in DIAGNOSED_METRICS:
+            if metric in metrics:
+                finding = _metric_finding(gaps[(agent_id, metric)], pair, context)
+                if finding is not None:
+                    findings.append(finding)
+        if pair.verdict is PairVerdict.RUSHING:
+            findings.append(_rushing_finding(metrics["aht"], pair, context))
+    return Diagnosis(tuple(findings), group_similar_gaps(findings))
+
+
+def _group(items: Iterable, key) -> dict:
+    out: dict = defaultdict(list)
+    for item in items:
+        out[key(item)].append(item)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _shares(gaps: Iterable[GapAssessment], inputs: DiagnosisInputs) -> dict:
+    """Team and program shares of the same gap. An agent whose gap a recorded event explains
+    is left out: it has its own explanation and says nothing about everyone else's process."""
+    teams: dict[tuple[str, str], list[GapAssessment]] = defaultdict(list)
+    programs: dict[tuple[str, str], list[GapAssessment]] = defaultdict(list)
+    for gap in gaps:
+        if inputs.events and events_explaining(gap, inputs.events, inputs.config):
+            continue
+        teams[(gap.series.team_id, gap.series.metric)].append(gap)
+        programs[(gap.series.program_id, gap.series.metric)].append(gap)
+    out = {}
+    for scope, groups in (("team", teams), ("program", programs)):
+        for (group_id, metric), members in groups.items():
+            out[(scope, group_id, metric)] = gap_share(scope, group_id, members, inputs.config)
+    return out
+
+
+# --- one metric -----------------------------------------------------------------------------
+
+
+def _metric_finding(gap: GapAssessment, pair: PairAssessment, ctx: _Context) -> Finding | None:
+    if gap.state is GapState.SUSTAINED:
+        return _gap_finding(gap, pair, ctx)
+    if gap.state is GapState.INSUFFICIENT:
+        return _insufficient_finding(gap, ctx)
+    if gap.series.metric == "aht" and pair.verdict is PairVerdict.SLOWER_BUT_RESOLVING:
+        return None  # longer calls that resolve more: not a decline to warn about
+    trend = evaluate_trend(gap.series, ctx.inputs.last_period, ctx.inputs.config)
+    return _trend_finding(gap, trend, ctx) if trend is not None else None
+
+
+def _gap_finding(gap: GapAssessment, pair: PairAssessment, ctx: _Context) -> Finding:
+    config, series = ctx.inputs.config, gap.series
+    below = gap.below
+    below_floor = len(gap.below_floor) >= config.periods_below
+    reasons = [_gap_sentence(gap, below_floor, config.confidence), _team_sentence(gap, ctx)]
+    cause, cause_reasons, events = _cause(gap, ctx)
+    reasons += cause_reasons
+    named = ()
+    if series.metric in BEHAVIOUR_METRICS and cause is Cause.INDIVIDUAL:
+        named = name_behaviours(ctx.tallies.get(series.agent_id, ()), config)
+        reasons += [b.reason() for b in named]
+    behaviours = tuple(b.tally.behaviour for b in named)
+    decision = climb_ladder(
+        LadderInput(
+            kind=FindingKind.SUSTAINED_GAP,
+            cause=cause,
+            metric=series.metric,
+            behaviours=behaviours,
+            below_floor=below_floor,
+            latest_gap_start=max(j.period for j in below).start,
+            as_of=ctx.inputs.as_of,
+            sessions=ctx.coaching.get(series.agent_id, ()),
+        ),
+        config,
+    )
+    recommendation = decision.recommendation
+    reasons += decision.reasons
+    if series.metric == "aht" and pair.verdict is PairVerdict.SLOWER_BUT_RESOLVING:
+        reasons += pair.reasons()
+        if recommendation not in (Recommendation.PROCESS_FIX, Recommendation.MONITOR):
+            recommendation = Recommendation.MONITOR
+            reasons.append("So the handle-time gap is monitored, not acted on.")
+    evidence = Evidence(
+        periods=tuple(j.period.label for j in below),
+        snapshots=_refs(below),
+        interactions=tuple(i for b in named for i in b.tally.missed_interaction_ids),
+        evaluations=tuple(e for b in named for e in b.tally.missed_evaluation_ids),
+        events=tuple(e.event_id for e in events),
+        coaching_sessions=tuple(s.session_id for s in decision.sessions),
+    )
+    return _finding(
+        series,
+        FindingKind.SUSTAINED_GAP,
+        cause,
+        recommendation,
+        tuple(j.period.label for j in below),
+        reasons,
+        evidence,
+        behaviours,
+    )
+
+
+def _cause(gap: GapAssessment, ctx: _Context):
+    """(cause, reasons, events): events first, then a shared gap, then the mix."""
+    config, series = ctx.inputs.config, gap.series
+    events = events_explaining(gap, ctx.inputs.events, config)
+    if events:
+        touched = sum(any(e.covers(j.period) for e in events) for j in gap.below)
+        return Cause.SYSTEMIC, [event_reason(events, config.periods_below, touched)], events
+    window_text = wording.span(gap.window)
+    for scope, group_id in (("team", series.team_id), ("program", series.program_id)):
+        share = ctx.shares.get((scope, group_id, series.metric))
+        if share is not None and share.is_systemic(config):
+            reason = share_reason(share, series.metric, window_text, config)
+            return Cause.SYSTEMIC, [reason + " The same gap for so many is a process problem."], ()
+    profile = next(
+        (
+            m
+            for m in ctx.inputs.mixes
+            if m.agent_id == series.agent_id and m.metric == series.metric
+        ),
+        None,
+    )
+    comparison = compare_on_mix(profile, config) if profile is not None else None
+    if comparison is not None and comparison.gap_vanishes:
+        return Cause.CONTEXT, list(comparison.reasons()), ()
+    reasons = list(comparison.reasons()) if comparison is not None else []
+    return Cause.INDIVIDUAL, reasons, ()
+
+
+def _gap_sentence(gap: GapAssessment, below_floor: bool, confidence: float) -> str:
+    metric = gap.series.metric
+    below = gap.below
+    taken = [j.observation for j in below if j.observation is not None]
+    pooled = pool(taken, metric, confidence)
+    if below_floor:
+        floors = sorted({j.observation.sla_floor for j in gap.below_floor})
+        standard = f"the SLA floor of {', '.join(wording.value(metric, f) for f in floors)}"
+    else:
+        standard = "the team's value by a material margin"
+    pooled_note = (
+        " Weeks with few observations were pooled with the weeks before them."
+        if any(j.pooled is not None and len(j.pooled.periods) > 1 for j in below)
+        else ""
+    )
+    return (
+        f"{wording.label(metric)} was below {standard} in {len(below)} of the last "
+        f"{len(gap.window)} {wording.unit_word(gap.window)} "
+        f"({wording.labels([j.period for j in below])}), at {wording.value(metric, pooled.value)} "
+        f"over those weeks ({wording.sample(metric, pooled.n)}); each week's whole "
+        f"{confidence:.0%} interval was below the standard, not just its point estimate."
+        f"{pooled_note}"
+    )
+
+
+def _team_sentence(gap: GapAssessment, ctx: _Context) -> str:
+    metric, series = gap.series.metric, gap.series
+    baselines = [
+        j.observation.baseline
+        for j in gap.below
+        if j.observation is not None and j.observation.baseline is not None
+    ]
+    share = ctx.shares.get(("team", series.team_id, metric))
+    team_value = (
+        f"team {series.team_id}'s value was {_range(metric, baselines)} in the same weeks"
+        if baselines
+        else f"team {series.team_id} has no value for the same weeks"
+    )
+    if share is None:
+        return f"For comparison, {team_value}."
+    return (
+        f"For comparison, {team_value}, and {len(share.affected)} of {len(share.agents)} agents "
+        f"of the team were below the standard in at least {ctx.inputs.config.periods_below} of "
+        f"those {ctx.inputs.config.window} weeks."
+    )
+
+
+def _range(metric: str, values: Sequence[float]) -> str:
+    low, high = min(values), max(values)
+    if wording.value(metric, low) == wording.value(metric, high):
+        return wording.value(metric, low)
+    return f"{wording.value(metric, low)} to {wording.value(metric, high)}"
+
+
+def _insufficient_finding(gap: GapAssessment, ctx: _Context) -> Finding:
+    config, series = ctx.inputs.config, gap.series
+    hinted = [j for j in gap.judgements if j.point_below]
+    n = sum(j.observation.n for j in hinted if j.observation is not None)
+    reasons = [
+        f"{wording.label(series.metric)} point estimates were below the standard in "
+        f"{len(hinted)} of the last {len(gap.window)} {wording.unit_word(gap.window)} "
+        f"({wording.labels([j.period for j in hinted])}), "
+        f"on only {wording.sample(series.metric, n)}.",
+        f"A judged week needs at least {config.min_n_for(series.metric)} observations, pooled over "
+        f"up to {config.pool_periods} weeks; "
+        f"{sum(j.verdict is Verdict.UNKNOWN for j in gap.judgements)} of the weeks fall short, so "
+        "there is too little data to call it a gap either way.",
+        "Keep monitoring until the sample is large enough; no action rests on this.",
+    ]
+    evidence = Evidence(periods=tuple(j.period.label for j in hinted), snapshots=_refs(hinted))
+    return _finding(
+        series,
+        FindingKind.POSSIBLE_GAP,
+        Cause.INSUFFICIENT_DATA,
+        Recommendation.MONITOR,
+        evidence.periods,
+        reasons,
+        evidence,
+    )
+
+
+def _trend_finding(gap: GapAssessment, trend: TrendAssessment, ctx: _Context) -> Finding:
+    series, metric = gap.series, gap.series.metric
+    verb = "declined" if CATALOG[metric].better is Better.HIGHER else "risen"
+    detector = []
+    if trend.p_value is not None:
+        detector.append(f"Mann-Kendall p={trend.p_value:.3f}")
+    if trend.cusum_period is not None:
+        detector.append(
+            f"CUSUM against the agent's earlier level signalled in {trend.cusum_period.label}"
+        )
+    reasons = [
+        f"{wording.label(metric)} has {verb} steadily over the last {len(trend.periods)} weeks "
+        f"({wording.span(trend.periods)}): from {wording.value(metric, trend.first_value)} to "
+        f"{wording.value(metric, trend.last_value)}, about "
+        f"{wording.change(metric, trend.slope)} a week ({'; '.join(detector)}).",
+    ]
+    latest = series.at(trend.periods[-1])
+    if latest is not None and latest.sla_floor is not None:
+        reasons.append(
+            f"It has not become a sustained gap below the SLA floor of "
+            f"{wording.value(metric, latest.sla_floor)} yet: an early warning."
+        )
+    reasons.append("Monitor it; a decline that has not become a sustained gap is not acted on.")
+    evidence = Evidence(periods=tuple(p.label for p in trend.periods), snapshots=trend.refs)
+    return _finding(
+        series,
+        FindingKind.TREND,
+        Cause.INDIVIDUAL,
+        Recommendation.MONITOR,
+        evidence.periods,
+        reasons,
+        evidence,
+    )
+
+
+def _rushing_finding(aht: AgentSeries, pair: PairAssessment, ctx: _Context) -> Finding:
+    config = ctx.inputs.config
+    reasons = list(pair.reasons())
+    events = [
+        e
+        for e in ctx.inputs.events
+        if e.program_id == aht.program_id
+        and e.team_id in (None, "", aht.team_id)
+        and sum(e.covers(p) for p in pair.recent) >= config.periods_below
+    ]
+    cause = Cause.SYSTEMIC if events else Cause.INDIVIDUAL
+    if events:
+        reasons.append(
+            event_reason(events, config.periods_below, len(pair.recent)).replace(
+                "the weeks below the standard", "the recent weeks"
+            )
+        )
+    decision = climb_ladder(
+        LadderInput(
+            FindingKind.RUSHING,
+            cause,
+            pair.partner.metric,
+            (),
+            False,
+            pair.recent[0].start,
+            ctx.inputs.as_of,
+            ctx.coaching.get(aht.agent_id, ()),
+        ),
+        config,
+    )
+    reasons += decision.reasons
+    evidence = Evidence(
+        periods=tuple(p.label for p in pair.prior + pair.recent),
+        snapshots=pair.refs,
+        events=tuple(e.event_id for e in events),
+        coaching_sessions=tuple(s.session_id for s in decision.sessions),
+    )
+    return _finding(
+        aht,
+        FindingKind.RUSHING,
+        cause,
+        decision.recommendation,
+        tuple(p.label for p in pair.recent),
+        reasons,
+        evidence,
+    )
+
+
+def _refs(judgements) -> tuple[str, ...]:
+    refs: list[str] = []
+    for j in judgements:
+        sources = j.pooled.refs if j.pooled is not None else ()
+        if not sources and j.observation is not None and j.observation.ref:
+            sources = (j.observation.ref,)
+        refs += [r for r in sources if r not in refs]
+    return tuple(refs)
+
+
+def _finding(series, kind, cause, recommendation, periods, reasons, evidence, behaviours=()):
+    return Finding(
+        agent_id=series.agent_id,
+        team_id=series.team_id,
+        program_id=series.program_id,
+        metric=series.metric,
+        kind=kind,
+        cause=cause,
+        recommendation=recommendation,
+        periods=tuple(periods),
+        reasons=tuple(reasons),
+        evidence=evidence,
+        behaviours=tuple(behaviours),
+    )
+
+
+# --- for operations -------------------------------------------------------------------------
+
+
+def group_similar_gaps(findings: Iterable[Finding]) -> tuple[SimilarGapGroup, ...]:
+    """Systemic findings on the same metric whose periods overlap, grouped across teams."""
+    clusters: list[list[Finding]] = []
+    for finding in sorted(
+        (f for f in findings if f.cause is Cause.SYSTEMIC),
+        key=lambda f: (f.metric, f.periods, f.team_id, f.agent_id),
+    ):
+        home = next(
+            (
+                c
+                for c in clusters
+                if c[0].metric == finding.metric
+                and set(finding.periods) & {p for f in c for p in f.periods}
+            ),
+            None,
+        )
+        if home is None:
+            clusters.append([finding])
+        else:
+            home.append(finding)
+    return tuple(_as_group(cluster) for cluster in clusters)
+
+
+def _as_group(cluster: list[Finding]) -> SimilarGapGroup:
+    metric = cluster[0].metric
+    periods = tuple(sorted({p for f in cluster for p in f.periods}))
+    teams = tuple(sorted({f.team_id for f in cluster}))
+    agents = tuple(sorted({f.agent_id for f in cluster}))
+    events = tuple(sorted({e for f in cluster for e in f.evidence.events}))
+    team_word = "team" if len(teams) == 1 else "teams"
+    reason = (
+        f"{len(teams)} {team_word} ({', '.join(teams)}) show the same {wording.label(metric)} gap "
+        f"in {periods[0]} to {periods[-1]}, for {len(agents)} agents"
+        + (f", with recorded events {', '.join(events)}" if events else "")
+        + ": fix the process, not the people."
+    )
+    return SimilarGapGroup(metric, periods, teams, agents, events, reason)

@@ -1,0 +1,291 @@
+"""The values diagnosis reads and writes: enums, configuration, inputs and findings.
+
+Pure: frozen slotted dataclasses, no Django, no Ibis. Dates are plain `datetime.date`s
+(coaching and events are read in the program's time zone by the service).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import asdict, dataclass, field
+
+from upswing.periods import Period
+
+# Stored on every finding: a change to any rule or default below bumps it.
+RULES_VERSION = "diagnosis-2026.1"
+
+
+class Cause(enum.StrEnum):
+    INDIVIDUAL = "individual"
+    SYSTEMIC = "systemic"
+    CONTEXT = "context"
+    INSUFFICIENT_DATA = "insufficient_data"
+
+
+class Recommendation(enum.StrEnum):
+    """The ladder, in order, plus process_fix for what is not a person's gap."""
+
+    MONITOR = "monitor"
+    COACH = "coach"
+    TRAIN = "train"
+    PIP = "pip"
+    PROCESS_FIX = "process_fix"
+
+
+class FindingKind(enum.StrEnum):
+    SUSTAINED_GAP = "sustained_gap"
+    POSSIBLE_GAP = "possible_gap"  # point estimates below the standard, too few observations
+    TREND = "trend"
+    RUSHING = "rushing"
+
+
+class Standard(enum.StrEnum):
+    SLA_FLOOR = "sla_floor"
+    TEAM = "team"
+
+
+class Verdict(enum.StrEnum):
+    """One period, judged on its (pooled) interval."""
+
+    BELOW_FLOOR = "below_floor"
+    BELOW_TEAM = "below_team"
+    MEETS = "meets"
+    UNKNOWN = "unknown"  # too few observations, or no data that period
+    NO_STANDARD = "no_standard"
+
+
+class GapState(enum.StrEnum):
+    SUSTAINED = "sustained"
+    NOT_SUSTAINED = "not_sustained"
+    INSUFFICIENT = "insufficient"
+    NO_STANDARD = "no_standard"
+
+
+class PairVerdict(enum.StrEnum):
+    RUSHING = "rushing"  # faster calls, worse resolution
+    SLOWER_BUT_RESOLVING = "slower_but_resolving"  # longer calls that resolve more: fine
+    NONE = "none"
+
+
+@dataclass(frozen=True, slots=True)
+class DiagnosisConfig:
+    """Defaults of the rules; a program may override any of them (DiagnosisPolicy)."""
+
+    periods_below: int = 3  # k: a gap in k of ...
+    window: int = 4  # ... the last m periods
+    min_n: int = 10  # observations a judged period needs (after pooling)
+    min_n_qa: int = 6  # QA samples few evaluations; judged on its own minimum
+    pool_periods: int = 3  # a small week is pooled with up to this many periods (itself included)
+    confidence: float = 0.95
+    material_gap: float = 0.10  # below the team by 10% of the team's value is material
+    trend_periods: int = 8
+    trend_min_periods: int = 6
+    trend_alpha: float = 0.05
+    trend_min_change: float = 0.05  # a decline of 5% of the starting level
+    cusum_k: float = 0.5
+    cusum_h: float = 5.0
+    pair_min_aht_change: float = 0.10  # AHT moved by 10% between the two windows
+    pair_min_points: float = 3.0  # FCR / reopen moved by 3 points
+    pair_alpha: float = 0.05
+    systemic_share: float = 0.5  # half the team (or program) shows the same gap
+    systemic_min_agents: int = 3
+    mix_min_coverage: float = 0.8
+    pip_min_sessions: int = 2
+    pip_min_span_days: int = 21
+    coaching_lookback_days: int = 180
+    behaviour_min_misses: int = 3
+    max_behaviours: int = 3
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.periods_below <= self.window:
+            raise ValueError(f"periods_below must be in 1..window, got {self.periods_below}")
+        if self.pool_periods < 1 or self.min_n < 1 or self.min_n_qa < 1:
+            raise ValueError("pool_periods, min_n and min_n_qa must be at least 1")
+        if not 0 < self.systemic_share <= 1:
+            raise ValueError(f"systemic_share must be in (0, 1], got {self.systemic_share}")
+
+    def min_n_for(self, metric: str) -> int:
+        return self.min_n_qa if metric == "qa" else self.min_n
+
+    @property
+    def lookback_periods(self) -> int:
+        """How many periods of history the rules read, ending with the last one judged."""
+        return max(self.trend_periods, 2 * self.window, self.window + self.pool_periods - 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """One scorecard value of one agent for one period (a ScorecardSnapshot row)."""
+
+    period: Period
+    value: float
+    numerator: float
+    n: int
+    ci_low: float | None = None
+    ci_high: float | None = None
+    baseline: float | None = None  # the team's value that period
+    sla_floor: float | None = None
+    kpi_target: float | None = None
+    ref: str | None = None  # the snapshot's id, for evidence
+
+
+@dataclass(frozen=True, slots=True)
+class AgentSeries:
+    agent_id: str
+    team_id: str
+    program_id: str
+    metric: str
+    observations: tuple[Observation, ...]
+
+    def at(self, period: Period) -> Observation | None:
+        for obs in self.observations:
+            if obs.period == period:
+                return obs
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class ContextEvent:
+    event_id: str
+    program_id: str
+    team_id: str | None  # None: the whole program
+    kind: str
+    starts_on: dt.date
+    ends_on: dt.date
+    description: str = ""
+
+    def covers(self, period: Period) -> bool:
+        return self.starts_on <= period.end and self.ends_on >= period.start
+
+
+@dataclass(frozen=True, slots=True)
+class CoachingRecord:
+    session_id: str
+    agent_id: str
+    coached_on: dt.date
+    kind: str
+    metric: str = ""
+    topic: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class MixCell:
+    """Interactions of one mix cell: for shares `numerator` counts successes; for means it is
+    the sum of values and `sum_squares` the sum of their squares."""
+
+    channel: str
+    wait_band: str
+    topic: str
+    n: int
+    numerator: float
+    sum_squares: float = 0.0
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.channel, self.wait_band, self.topic)
+
+
+@dataclass(frozen=True, slots=True)
+class MixProfile:
+    """One agent's cells for one metric over the judged window, and everyone else's."""
+
+    agent_id: str
+    metric: str
+    agent_cells: tuple[MixCell, ...]
+    peer_cells: tuple[MixCell, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BehaviourTally:
+    """QA evaluations of one agent on one behaviour (QA category) in the judged window."""
+
+    agent_id: str
+    behaviour: str
+    evaluations: int
+    missed: int
+    peer_evaluations: int
+    peer_missed: int
+    missed_evaluation_ids: tuple[str, ...] = ()
+    missed_interaction_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DiagnosisInputs:
+    """Everything the rules need for one program, as of one day."""
+
+    as_of: dt.date
+    last_period: Period  # the last complete period on or before as_of
+    series: tuple[AgentSeries, ...]
+    events: tuple[ContextEvent, ...] = ()
+    coaching: tuple[CoachingRecord, ...] = ()
+    mixes: tuple[MixProfile, ...] = ()
+    behaviours: tuple[BehaviourTally, ...] = ()
+    config: DiagnosisConfig = field(default_factory=DiagnosisConfig)
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    periods: tuple[str, ...] = ()
+    snapshots: tuple[str, ...] = ()
+    interactions: tuple[str, ...] = ()
+    evaluations: tuple[str, ...] = ()
+    events: tuple[str, ...] = ()
+    coaching_sessions: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, list[str]]:
+        return {name: list(values) for name, values in asdict(self).items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    agent_id: str
+    team_id: str
+    program_id: str
+    metric: str
+    kind: FindingKind
+    cause: Cause
+    recommendation: Recommendation
+    periods: tuple[str, ...]
+    reasons: tuple[str, ...]
+    evidence: Evidence
+    behaviours: tuple[str, ...] = ()
+    rules_version: str = RULES_VERSION
+
+    def to_dict(self) -> dict:
+        return {
+            "agent_id": self.agent_id,
+            "team_id": self.team_id,
+            "program_id": self.program_id,
+            "metric": self.metric,
+            "kind": self.kind.value,
+            "periods": list(self.periods),
+            "cause": self.cause.value,
+            "recommendation": self.recommendation.value,
+            "reasons": list(self.reasons),
+            "behaviours": list(self.behaviours),
+            "evidence": self.evidence.to_dict(),
+            "rules_version": self.rules_version,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SimilarGapGroup:
+    """Teams showing the same systemic gap on the same metric in overlapping periods."""
+
+    metric: str
+    periods: tuple[str, ...]
+    teams: tuple[str, ...]
+    agents: tuple[str, ...]
+    events: tuple[str, ...]
+    reason: str
+
+    def to_dict(self) -> dict:
+        return {
+            "metric": self.metric,
+            "periods": list(self.periods),
+            "teams": list(self.teams),
+            "agents": list(self.agents),
+            "events": list(self.events),
+            "reason": self.reason,
+        }

@@ -1,0 +1,218 @@
+"""Trend charts drawn on the server as SVG geometry: no JavaScript, no CDN, works offline.
+
+`trend_chart` turns a series of periods into coordinates; the template only writes them into
+an <svg>. Lines: the value, the SLA floor, the KPI target and the baseline (team or program),
+with the 95% confidence band behind the value. A period without data is a gap in every line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+WIDTH, HEIGHT = 760, 280
+LEFT, RIGHT, TOP, BOTTOM = 64, 20, 16, 40
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesPoint:
+    label: str  # the period, e.g. 2026-W44
+    start: dt.date
+    end: dt.date
+    value: float | None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    baseline: float | None = None
+    sla_floor: float | None = None
+    kpi_target: float | None = None
+    n: int = 0
+    status: str = ""
+    status_words: str = ""
+    value_text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    starts: dt.date
+    kind: str
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Tick:
+    pos: float
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Dot:
+    x: float
+    y: float
+    status: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    x: float
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    width: int
+    height: int
+    plot_left: int
+    plot_right: int
+    plot_top: int
+    plot_bottom: int
+    value_path: str
+    band_path: str
+    sla_path: str
+    target_path: str
+    baseline_path: str
+    dots: tuple[Dot, ...]
+    y_ticks: tuple[Tick, ...]
+    x_ticks: tuple[Tick, ...]
+    markers: tuple[Marker, ...]
+    empty: bool
+
+
+def trend_chart(
+    points: Sequence[SeriesPoint], unit: str = "", events: Sequence[Event] = ()
+) -> Chart:
+    low, high = _y_range(points)
+    scale = _Scale(len(points), low, high)
+    y_ticks = tuple(Tick(scale.y(v), _short(v, unit)) for v in _nice_ticks(low, high))
+    step = max(1, math.ceil(len(points) / 8))
+    x_ticks = tuple(
+        Tick(scale.x(i), p.label) for i, p in enumerate(points) if (len(points) - 1 - i) % step == 0
+    )
+    return Chart(
+        width=WIDTH,
+        height=HEIGHT,
+        plot_left=LEFT,
+        plot_right=WIDTH - RIGHT,
+        plot_top=TOP,
+        plot_bottom=HEIGHT - BOTTOM,
+        value_path=_line(points, "value", scale),
+        band_path=_band(points, scale),
+        sla_path=_line(points, "sla_floor", scale, step=True),
+        target_path=_line(points, "kpi_target", scale, step=True),
+        baseline_path=_line(points, "baseline", scale),
+        dots=tuple(
+            Dot(scale.x(i), scale.y(p.value), p.status, _dot_title(p))
+            for i, p in enumerate(points)
+            if p.value is not None
+        ),
+        y_ticks=y_ticks,
+        x_ticks=x_ticks,
+        markers=tuple(_markers(points, events, scale)),
+        empty=all(p.value is None for p in points),
+    )
+
+
+class _Scale:
+    def __init__(self, count: int, low: float, high: float) -> None:
+        self.count, self.low, self.high = count, low, high
+
+    def x(self, index: int) -> float:
+        span = WIDTH - LEFT - RIGHT
+        if self.count <= 1:
+            return round(LEFT + span / 2, 1)
+        return round(LEFT + span * index / (self.count - 1), 1)
+
+    def y(self, value: float) -> float:
+        span = HEIGHT - TOP - BOTTOM
+        return round(HEIGHT - BOTTOM - span * (value - self.low) / (self.high - self.low), 1)
+
+
+def _y_range(points: Sequence[SeriesPoint]) -> tuple[float, float]:
+    values = [
+        v
+        for p in points
+        for v in (p.value, p.ci_low, p.ci_high, p.baseline, p.sla_floor, p.kpi_target)
+        if v is not None and math.isfinite(v)
+    ]
+    if not values:
+        return 0.0, 1.0
+    low, high = min(values), max(values)
+    if high == low:
+        pad = abs(high) * 0.1 or 1.0
+        return low - pad, high + pad
+    pad = (high - low) * 0.08
+    return low - pad, high + pad
+
+
+def _nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
+    raw = (high - low) / count
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    first = math.ceil(low / step) * step
+    ticks, value = [], first
+    while value <= high + step * 1e-9:
+        ticks.append(round(value, 10))
+        value += step
+    return ticks
+
+
+def _short(value: float, unit: str) -> str:
+    text = f"{value:,.0f}" if abs(value) >= 100 or value == int(value) else f"{value:.1f}"
+    return {"%": f"{text}%", "s": f"{text} s"}.get(unit, text)
+
+
+def _line(points: Sequence[SeriesPoint], attr: str, scale: _Scale, step: bool = False) -> str:
+    """A polyline broken at gaps; `step` holds each value until the next period (a bound that
+    changes on a date is a step, not a slope)."""
+    parts, previous = [], None
+    for i, p in enumerate(points):
+        value = getattr(p, attr)
+        if value is None:
+            previous = None
+            continue
+        if previous is None:
+            parts.append(f"M{scale.x(i)},{scale.y(value)}")
+        else:
+            if step and previous != value:
+                parts.append(f"L{scale.x(i)},{scale.y(previous)}")
+            parts.append(f"L{scale.x(i)},{scale.y(value)}")
+        previous = value
+    return " ".join(parts)
+
+
+def _band(points: Sequence[SeriesPoint], scale: _Scale) -> str:
+    """One closed polygon per run of consecutive periods that have an interval."""
+    shapes, run = [], []
+    for i, p in enumerate([*points, None]):
+        if p is not None and p.ci_low is not None and p.ci_high is not None:
+            run.append((i, p))
+            continue
+        if run:
+            upper = [f"{scale.x(j)},{scale.y(q.ci_high)}" for j, q in run]
+            lower = [f"{scale.x(j)},{scale.y(q.ci_low)}" for j, q in reversed(run)]
+            if len(run) == 1:  # a lone period: a short bar, still visible
+                j, q = run[0]
+                x = scale.x(j)
+                upper = [f"{x - 3},{scale.y(q.ci_high)}", f"{x + 3},{scale.y(q.ci_high)}"]
+                lower = [f"{x + 3},{scale.y(q.ci_low)}", f"{x - 3},{scale.y(q.ci_low)}"]
+            shapes.append("M" + " L".join(upper + lower) + " Z")
+            run = []
+    return " ".join(shapes)
+
+
+def _dot_title(p: SeriesPoint) -> str:
+    words = f", {p.status_words.lower()}" if p.status_words else ""
+    return f"{p.label}: {p.value_text} (n={p.n:,}){words}"
+
+
+def _markers(points: Sequence[SeriesPoint], events: Sequence[Event], scale: _Scale):
+    for event in events:
+        for i, p in enumerate(points):
+            if p.start <= event.starts <= p.end:
+                text = f"{event.kind.replace('_', ' ')} from {event.starts.isoformat()}"
+                if event.description:
+                    text += f": {event.description}"
+                yield Marker(scale.x(i), text)
+                break

@@ -1,0 +1,297 @@
+"""Read-side selectors for the dashboard pages, always starting from `visible_snapshots`.
+
+Each function runs a fixed number of queries whatever the number of agents or teams (the
+page tests pin the budget), and returns plain dataclasses the templates only display.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from upswing.clitools import format_value
+from upswing.metrics import CATALOG, METRIC_CODES, Better
+from upswing.org.access import visible_teams
+from upswing.org.models import Membership, Team
+from upswing.performance.access import visible_snapshots
+from upswing.performance.models import Level, ScorecardSnapshot
+from upswing.performance.rules import Status
+from upswing.periods import Period, PeriodKind
+
+TREND_LENGTH = {PeriodKind.WEEK: 26, PeriodKind.MONTH: 12}
+
+STATUS_WORDS = {
+    Status.BELOW_SLA.value: "Below SLA floor",
+    Status.BELOW_TARGET.value: "Below target",
+    Status.ON_TARGET.value: "On target",
+    Status.NO_TARGET.value: "No target",
+}
+# A symbol next to the words so status never relies on colour alone.
+STATUS_MARKS = {
+    Status.BELOW_SLA.value: "▼",
+    Status.BELOW_TARGET.value: "▽",
+    Status.ON_TARGET.value: "✓",
+    Status.NO_TARGET.value: "–",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class StatusView:
+    code: str
+    words: str
+    mark: str
+
+
+def status_view(code: str) -> StatusView:
+    return StatusView(code, STATUS_WORDS.get(code, code), STATUS_MARKS.get(code, "?"))
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreRow:
+    metric: str
+    label: str
+    unit: str
+    better: str
+    value: str
+    n: str
+    interval: str
+    baseline: str
+    sla_floor: str
+    kpi_target: str
+    status: StatusView
+    pair_label: str
+    risk_alone: str
+
+
+@dataclass(frozen=True, slots=True)
+class PairGroup:
+    """Metrics read together: a metric and its catalog pair, plus those paired with them."""
+
+    title: str
+    rows: tuple[ScoreRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TrendPoint:
+    period: Period
+    value: float | None
+    ci_low: float | None
+    ci_high: float | None
+    baseline: float | None
+    sla_floor: float | None
+    kpi_target: float | None
+    n: int
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChildRow:
+    """One team (on a program page) or one agent (on a team page) for the chosen period."""
+
+    code: str
+    name: str
+    value: str
+    status: StatusView | None
+    n: int | None
+    below_sla: int
+    below_target: int
+    note: str = ""
+
+
+def pair_groups(codes: list[str] | tuple[str, ...] = METRIC_CODES) -> list[list[str]]:
+    """Catalog order, each metric next to its pair: [[volume, aht, fcr, …], [csat, wait, …], …].
+
+    A metric whose pair is not placed yet opens a group with it; one whose pair is already
+    placed joins that pair's group.
+    """
+    wanted = set(codes)
+    group_of: dict[str, list[str]] = {}
+    groups: list[list[str]] = []
+    for code in METRIC_CODES:
+        if code not in wanted or code in group_of:
+            continue
+        pair = CATALOG[code].pair
+        if pair in group_of:
+            group = group_of[pair]
+            group.append(code)
+        else:
+            group = [code, pair] if pair in wanted else [code]
+            groups.append(group)
+        for member in group:
+            group_of[member] = group
+    return groups
+
+
+def _score_row(row: ScorecardSnapshot) -> ScoreRow:
+    metric = CATALOG[row.metric]
+    interval = ""
+    if row.ci_low is not None and row.ci_high is not None:
+        interval = (
+            f"{format_value(row.metric, row.ci_low)} – {format_value(row.metric, row.ci_high)}"
+        )
+    pair = CATALOG.get(metric.pair) if metric.pair else None
+    return ScoreRow(
+        metric=row.metric,
+        label=metric.label,
+        unit=metric.unit.value,
+        better={Better.HIGHER: "higher is better", Better.LOWER: "lower is better"}.get(
+            metric.better, "no direction"
+        ),
+        value=format_value(row.metric, row.value),
+        n=f"{row.n:,}",
+        interval=interval,
+        baseline=format_value(row.metric, row.baseline),
+        sla_floor=format_value(row.metric, row.sla_floor),
+        kpi_target=format_value(row.metric, row.kpi_target),
+        status=status_view(row.status),
+        pair_label=pair.label if pair else "",
+        risk_alone=metric.risk_alone,
+    )
+
+
+def entity_rows(user, level: str, code: str) -> QuerySet[ScorecardSnapshot]:
+    return visible_snapshots(user).filter(level=level, entity_code=code)
+
+
+def available_periods(user, level: str, code: str) -> list[Period]:
+    """Periods with a scorecard for this entity that the user may read, newest first."""
+    pairs = (
+        entity_rows(user, level, code)
+        .values_list("period_kind", "period_start")
+        .distinct()
+        .order_by("-period_start", "period_kind")
+    )
+    return [Period(PeriodKind(kind), start) for kind, start in pairs]
+
+
+def scorecard(user, level: str, code: str, period: Period) -> list[PairGroup]:
+    rows = entity_rows(user, level, code).filter(
+        period_kind=period.kind.value, period_start=period.start
+    )
+    by_metric = {r.metric: r for r in rows}
+    groups = []
+    for codes in pair_groups(list(by_metric)):
+        title = " · ".join(CATALOG[c].label for c in codes)
+        groups.append(PairGroup(title, tuple(_score_row(by_metric[c]) for c in codes)))
+    return groups
+
+
+def trend(user, level: str, code: str, metric: str, last: Period) -> list[TrendPoint]:
+    """The metric over the periods up to `last`; a period without data is a gap, not skipped."""
+    periods = [last]
+    for _ in range(TREND_LENGTH[last.kind] - 1):
+        periods.append(periods[-1].previous())
+    periods.reverse()
+    rows = entity_rows(user, level, code).filter(
+        metric=metric,
+        period_kind=last.kind.value,
+        period_start__gte=periods[0].start,
+        period_start__lte=last.start,
+    )
+    by_start = {r.period_start: r for r in rows}
+    points = []
+    for period in periods:
+        r = by_start.get(period.start)
+        if r is None:
+            points.append(TrendPoint(period, None, None, None, None, None, None, 0, ""))
+            continue
+        points.append(
+            TrendPoint(
+                period,
+                r.value,
+                r.ci_low,
+                r.ci_high,
+                r.baseline,
+                r.sla_floor,
+                r.kpi_target,
+                r.n,
+                r.status,
+            )
+        )
+    return points
+
+
+def _counts(rows) -> dict[str, dict[str, ScorecardSnapshot | int]]:
+    out: dict[str, dict] = defaultdict(lambda: {"below_sla": 0, "below_target": 0})
+    for r in rows:
+        entry = out[r.entity_code]
+        entry[r.metric] = r
+        if r.status == Status.BELOW_SLA.value:
+            entry["below_sla"] += 1
+        elif r.status == Status.BELOW_TARGET.value:
+            entry["below_target"] += 1
+    return out
+
+
+def _child(code: str, name: str, entry: dict | None, metric: str, note: str = "") -> ChildRow:
+    entry = entry or {"below_sla": 0, "below_target": 0}
+    row = entry.get(metric)
+    return ChildRow(
+        code=code,
+        name=name,
+        value=format_value(metric, row.value) if row else "—",
+        status=status_view(row.status) if row else None,
+        n=row.n if row else None,
+        below_sla=entry["below_sla"],
+        below_target=entry["below_target"],
+        note=note,
+    )
+
+
+def program_teams(user, program, period: Period, metric: str) -> list[ChildRow]:
+    """The program's teams the user may see, with their numbers for the period (2 queries)."""
+    teams = list(visible_teams(user).filter(program=program).order_by("name"))
+    if not teams:
+        return []
+    rows = visible_snapshots(user).filter(
+        level=Level.TEAM,
+        entity_code__in=[t.code for t in teams],
+        period_kind=period.kind.value,
+        period_start=period.start,
+    )
+    counts = _counts(rows)
+    return [_child(t.code, t.name, counts.get(t.code), metric) for t in teams]
+
+
+def team_agents(user, team: Team, period: Period, metric: str) -> list[ChildRow]:
+    """Agents on the team at any time in the period, with their numbers on this team."""
+    memberships = (
+        Membership.objects.filter(team=team, start_date__lte=period.end)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=period.start))
+        .select_related("agent")
+        .order_by("agent__name", "start_date")
+    )
+    agents: dict[str, tuple[str, str]] = {}
+    for m in memberships:
+        agents[m.agent.code] = (m.agent.name, _membership_note(m, period))
+    rows = visible_snapshots(user).filter(
+        level=Level.AGENT,
+        team_code=team.code,
+        period_kind=period.kind.value,
+        period_start=period.start,
+    )
+    counts = _counts(rows)
+    return [
+        _child(code, name, counts.get(code), metric, note)
+        for code, (name, note) in sorted(agents.items(), key=lambda kv: (kv[1][0], kv[0]))
+    ]
+
+
+def _membership_note(m: Membership, period: Period) -> str:
+    if m.start_date > period.start:
+        return f"joined {m.start_date.isoformat()}"
+    if m.end_date is not None and m.end_date < period.end:
+        return f"left {m.end_date.isoformat()}"
+    return ""
+
+
+def agent_context(user, code: str, period: Period) -> tuple[str, str] | None:
+    """(team_code, program_code) the agent's rows in the period were recorded under."""
+    return (
+        entity_rows(user, Level.AGENT, code)
+        .filter(period_kind=period.kind.value, period_start=period.start)
+        .values_list("team_code", "program_code")
+        .first()
+    )

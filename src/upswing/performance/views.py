@@ -1,0 +1,207 @@
+"""Dashboards: program → team → agent scorecards with trends, each behind `access_*_by_id`."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from upswing.clitools import format_value
+from upswing.metrics import CATALOG
+from upswing.org.access import (
+    access_agent_by_id,
+    access_program_by_id,
+    access_team_by_id,
+    reach_of,
+    visible_programs,
+    visible_teams,
+)
+from upswing.performance import selectors
+from upswing.performance.charts import SeriesPoint, trend_chart
+from upswing.performance.models import Level
+from upswing.periods import Period, PeriodKind, parse_period
+
+TREND_TARGET = "trend"
+
+
+def dashboard_view(view):
+    """Signed-in users only, GET/HEAD only, never cached (pages show people's numbers)."""
+    return login_required(never_cache(require_safe(view)))
+
+
+@dashboard_view
+def program_page(request, code: str):
+    program = access_program_by_id(request.user, code)
+    page = _Page(request, Level.PROGRAM, program.code)
+    if page.is_trend_request:
+        return page.trend_response()
+    children = []
+    if page.period and reach_of(request.user).sees_people:
+        children = selectors.program_teams(request.user, program, page.period, page.metric)
+    return page.response(
+        {
+            "entity": program,
+            "title": program.name,
+            "crumbs": [(program.client.name, None)],
+            "children": children,
+            "children_kind": "team",
+            "show_children": reach_of(request.user).sees_people,
+        }
+    )
+
+
+@dashboard_view
+def team_page(request, code: str):
+    team = access_team_by_id(request.user, code)
+    page = _Page(request, Level.TEAM, team.code)
+    if page.is_trend_request:
+        return page.trend_response()
+    children = []
+    if page.period:
+        children = selectors.team_agents(request.user, team, page.period, page.metric)
+    program = team.program
+    return page.response(
+        {
+            "entity": team,
+            "title": team.name,
+            "crumbs": [(program.client.name, None), (program.name, _program_url(program.code))],
+            "children": children,
+            "children_kind": "agent",
+            "show_children": True,
+        }
+    )
+
+
+@dashboard_view
+def agent_page(request, code: str):
+    agent = access_agent_by_id(request.user, code)
+    page = _Page(request, Level.AGENT, agent.code)
+    if page.is_trend_request:
+        return page.trend_response()
+    crumbs = []
+    context = page.period and selectors.agent_context(request.user, agent.code, page.period)
+    if context:
+        team_code, program_code = context
+        program = visible_programs(request.user).filter(code=program_code).first()
+        team = visible_teams(request.user).filter(code=team_code).first()
+        if program:
+            crumbs.append((program.name, _program_url(program.code)))
+        if team:
+            crumbs.append((team.name, _team_url(team.code)))
+    return page.response(
+        {
+            "entity": agent,
+            "title": agent.name,
+            "crumbs": crumbs,
+            "children": [],
+            "show_children": False,
+            "is_self": agent.user_id is not None and agent.user_id == request.user.pk,
+        }
+    )
+
+
+def _program_url(code: str) -> str:
+    return reverse("performance:program", args=[code])
+
+
+def _team_url(code: str) -> str:
+    return reverse("performance:team", args=[code])
+
+
+class _Page:
+    """The parts every dashboard shares: period choice, scorecard, trend of one metric."""
+
+    def __init__(self, request, level: str, code: str) -> None:
+        self.request, self.level, self.code = request, level, code
+        user = request.user
+        self.periods = selectors.available_periods(user, level, code)
+        self.period_error = ""
+        self.period = self._chosen_period(request.GET.get("period", ""))
+        self.groups = selectors.scorecard(user, level, code, self.period) if self.period else []
+        wanted = request.GET.get("metric", "")
+        self.metric = wanted if wanted in CATALOG else _default_metric(self.groups)
+
+    def _chosen_period(self, label: str) -> Period | None:
+        if label:
+            try:
+                period = parse_period(label)
+            except ValueError as exc:
+                self.period_error = str(exc)
+            else:
+                if period in self.periods:
+                    return period
+                self.period_error = f"No scorecard for {period.label} here."
+        weeks = [p for p in self.periods if p.kind is PeriodKind.WEEK]
+        return (weeks or self.periods or [None])[0]
+
+    @property
+    def is_trend_request(self) -> bool:
+        htmx = getattr(self.request, "htmx", None)
+        return bool(htmx) and not htmx.history_restore_request and htmx.target == TREND_TARGET
+
+    def trend_context(self) -> dict:
+        if self.period is None:
+            return {"chart": None}
+        points = selectors.trend(self.request.user, self.level, self.code, self.metric, self.period)
+        series = [_series_point(self.metric, p) for p in points]
+        metric = CATALOG[self.metric]
+        return {
+            "chart": trend_chart(series, metric.unit.value),
+            "series": series,
+            "metric": metric,
+            "metric_choices": [(m.code, m.label) for m in CATALOG.values()],
+            "period": self.period,
+            "trend_kind": "Weekly" if self.period.kind is PeriodKind.WEEK else "Monthly",
+            "level": self.level,
+        }
+
+    def trend_response(self):
+        response = render(self.request, "performance/partials/trend.html", self.trend_context())
+        patch_vary_headers(response, ("HX-Request", "HX-Target"))
+        return response
+
+    def response(self, extra: dict):
+        context = {
+            "level": self.level,
+            "periods": self.periods[:80],
+            "period": self.period,
+            "period_error": self.period_error,
+            "groups": self.groups,
+            **self.trend_context(),
+            **extra,
+        }
+        response = render(self.request, "performance/dashboard.html", context)
+        patch_vary_headers(response, ("HX-Request", "HX-Target"))
+        return response
+
+
+def _default_metric(groups: list[selectors.PairGroup]) -> str:
+    """The metric most in need of a look: below SLA first, then below target, then any
+    metric with a target (pair order breaks ties)."""
+    rows = [row for group in groups for row in group.rows]
+    for status in ("below_sla", "below_target", "on_target"):
+        for row in rows:
+            if row.status.code == status:
+                return row.metric
+    return rows[0].metric if rows else "aht"
+
+
+def _series_point(metric: str, p: selectors.TrendPoint) -> SeriesPoint:
+    return SeriesPoint(
+        label=p.period.label,
+        start=p.period.start,
+        end=p.period.end,
+        value=p.value,
+        ci_low=p.ci_low,
+        ci_high=p.ci_high,
+        baseline=p.baseline,
+        sla_floor=p.sla_floor,
+        kpi_target=p.kpi_target,
+        n=p.n,
+        status=p.status,
+        status_words=selectors.STATUS_WORDS.get(p.status, ""),
+        value_text=format_value(metric, p.value),
+    )

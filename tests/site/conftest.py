@@ -1,0 +1,41 @@
+"""Persona fixtures for the web shell's tests (the org itself is built in tests/factories.py).
+
+The persona org is built once per test module inside a transaction that is rolled back at the
+end of the module; each test runs in its own savepoint on top of it (pytest-django's `db`).
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+
+from factories import build_persona_org
+
+
+@pytest.fixture(scope="module")
+def _module_org(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield build_persona_org()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def org(_module_org, db):
+    return _module_org
+
+
+@pytest.fixture
+def login_as(client, org):
+    """A test client signed in as one persona (anonymous: not signed in)."""
+
+    def sign_in(persona: str):
+        if persona != "anonymous":
+            client.force_login(org.user(persona))
+        return client
+
+    return sign_in

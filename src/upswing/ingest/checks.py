@@ -160,7 +160,9 @@ def _events(_source: str) -> Plan:
             ),
         ),
         row_checks=(
-            _check("program_id", "unknown program", "r_program_id IS NOT NULL AND c_program IS NULL"),
+            _check(
+                "program_id", "unknown program", "r_program_id IS NOT NULL AND c_program IS NULL"
+            ),
             _check("team_id", "unknown team", "r_team_id IS NOT NULL AND c_team IS NULL"),
             _check(
                 "team_id",
@@ -182,9 +184,13 @@ def _targets(_source: str) -> Plan:
             "LEFT JOIN ref_programs p ON p.program_id = raw.r_program_id "
             "LEFT JOIN ref_teams tm ON tm.team_id = raw.r_team_id"
         ),
-        context_select="p.program_id AS c_program, tm.team_id AS c_team, tm.program_id AS c_team_program",
+        context_select=(
+            "p.program_id AS c_program, tm.team_id AS c_team, tm.program_id AS c_team_program"
+        ),
         row_checks=(
-            _check("program_id", "unknown program", "r_program_id IS NOT NULL AND c_program IS NULL"),
+            _check(
+                "program_id", "unknown program", "r_program_id IS NOT NULL AND c_program IS NULL"
+            ),
             _check("team_id", "unknown team", "r_team_id IS NOT NULL AND c_team IS NULL"),
             _check(
                 "team_id",

@@ -92,12 +92,28 @@ def _parse_kind(path: Path, name: str, section: dict) -> KindMapping:
     if not isinstance(columns, dict) or not columns:
         raise MappingError(f"{path.name}: [{name}.columns] is missing or empty")
     rules = tuple(_parse_rule(path, name, target, spec) for target, spec in columns.items())
+    drop = _names(path, f"[{name}] drop_rows_without", section.get("drop_rows_without", ()))
+    unmapped = sorted(set(drop) - {r.target for r in rules})
+    if unmapped:
+        raise MappingError(
+            f"{path.name}: [{name}] drop_rows_without names {unmapped}, which [{name}.columns] "
+            "does not map"
+        )
     return KindMapping(
         kind=name,
         rules=rules,
-        drop_rows_without=tuple(section.get("drop_rows_without", ())),
+        drop_rows_without=drop,
         distinct=bool(section.get("distinct", False)),
     )
+
+
+def _names(path: Path, where: str, value: object) -> tuple[str, ...]:
+    """A TOML string or list of strings as a tuple (a lone string is one name, not letters)."""
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list | tuple) and all(isinstance(v, str | int | float) for v in value):
+        return tuple(str(v) for v in value)
+    raise MappingError(f"{path.name}: {where}: write a name or a list of names")
 
 
 def _parse_rule(path: Path, kind: str, target: str, spec: object) -> ColumnRule:
@@ -105,22 +121,17 @@ def _parse_rule(path: Path, kind: str, target: str, spec: object) -> ColumnRule:
     if isinstance(spec, str):
         return ColumnRule(target, sources=(spec,))
     if not isinstance(spec, dict):
-        raise MappingError(f"{where}: write a column name or a table like {{ from = \"Col\" }}")
+        raise MappingError(f'{where}: write a column name or a table like {{ from = "Col" }}')
     unknown = set(spec) - {"from", "value", "join", "parse", "null_if", "map"}
     if unknown:
         raise MappingError(f"{where}: unknown keys {sorted(unknown)}")
     if ("from" in spec) == ("value" in spec):
         raise MappingError(f"{where}: give exactly one of `from` (column) or `value` (constant)")
-    sources = spec.get("from", ())
-    sources = (sources,) if isinstance(sources, str) else tuple(sources)
-    parse = spec.get("parse")
-    if parse is not None and parse not in UNIT_PARSERS and "%" not in parse:
-        raise MappingError(
-            f"{where}: parse {parse!r} is neither a strptime format (e.g. '%d-%b-%y %H:%M') nor "
-            f"one of {sorted(UNIT_PARSERS)}"
-        )
     if "value" in spec:
         return ColumnRule(target=target, constant=str(spec["value"]))
+    sources = _names(path, f"[{kind}.columns] {target}: from", spec["from"])
+    if not sources:
+        raise MappingError(f"{where}: `from` names no column")
     value_map = spec.get("map", {})
     if not isinstance(value_map, dict):
         raise MappingError(f"{where}: `map` must be a table of source value = canonical value")
@@ -128,19 +139,38 @@ def _parse_rule(path: Path, kind: str, target: str, spec: object) -> ColumnRule:
         target=target,
         sources=sources,
         join=str(spec.get("join", " ")),
-        parse=parse,
-        null_if=tuple(str(v) for v in spec.get("null_if", ())),
+        parse=_parse_option(where, spec.get("parse")),
+        null_if=_names(path, f"[{kind}.columns] {target}: null_if", spec.get("null_if", ())),
         value_map=tuple((str(k), str(v)) for k, v in value_map.items()),
     )
 
 
-def compile_mapping(mapping: KindMapping, kind: Kind, columns: tuple[str, ...], relation: str) -> str:
+def _parse_option(where: str, parse: object) -> str | None:
+    if parse is None:
+        return None
+    if not isinstance(parse, str) or (parse not in UNIT_PARSERS and "%" not in parse):
+        raise MappingError(
+            f"{where}: parse {parse!r} is neither a strptime format (e.g. '%d-%b-%y %H:%M') nor "
+            f"one of {sorted(UNIT_PARSERS)}"
+        )
+    return parse
+
+
+def compile_mapping(
+    mapping: KindMapping, kind: Kind, columns: tuple[str, ...], relation: str
+) -> str:
     """A SELECT over `relation` (text columns + _line) giving the kind's canonical columns."""
     unknown_targets = [r.target for r in mapping.rules if r.target not in kind.names]
     if unknown_targets:
         raise MappingError(
             f"[{mapping.kind}.columns] maps to {unknown_targets}, which are not columns of "
             f"{kind.name} ({', '.join(kind.names)})"
+        )
+    unmapped = [name for name in kind.required if name not in {r.target for r in mapping.rules}]
+    if unmapped:
+        raise MappingError(
+            f"[{mapping.kind}.columns] gives no value for the required column(s) "
+            f"{', '.join(unmapped)} of {kind.name}"
         )
     missing_sources = sorted({s for r in mapping.rules for s in r.sources} - set(columns))
     if missing_sources:
@@ -152,9 +182,8 @@ def compile_mapping(mapping: KindMapping, kind: Kind, columns: tuple[str, ...], 
     if mapping.distinct:
         names = ", ".join(ident(r.target) for r in mapping.rules)
         inner = f"SELECT _line, {selects} FROM {relation}"
-        return (
-            f"SELECT min(_line) AS _line, {names} FROM ({inner}) GROUP BY ALL"
-            + _drop_clause(mapping, having=True)
+        return f"SELECT min(_line) AS _line, {names} FROM ({inner}) GROUP BY ALL" + _drop_clause(
+            mapping, having=True
         )
     return f"SELECT _line, {selects} FROM {relation}" + _drop_clause(mapping, having=False)
 
@@ -166,7 +195,9 @@ def _drop_clause(mapping: KindMapping, *, having: bool) -> str:
     conditions = []
     for name in mapping.drop_rows_without:
         conditions.append(
-            f"{ident(name)} IS NOT NULL" if having else f"({_rule_sql(by_target[name])}) IS NOT NULL"
+            f"{ident(name)} IS NOT NULL"
+            if having
+            else f"({_rule_sql(by_target[name])}) IS NOT NULL"
         )
     return (" HAVING " if having else " WHERE ") + " AND ".join(conditions)
 
@@ -179,7 +210,8 @@ def _rule_sql(rule: ColumnRule) -> str:
     else:
         expr = f"concat_ws({literal(rule.join)}, {', '.join(ident(s) for s in rule.sources)})"
     if rule.null_if:
-        expr = f"CASE WHEN {expr} IN ({', '.join(literal(v) for v in rule.null_if)}) THEN NULL ELSE {expr} END"
+        nulls = ", ".join(literal(v) for v in rule.null_if)
+        expr = f"CASE WHEN {expr} IN ({nulls}) THEN NULL ELSE {expr} END"
     if rule.value_map:
         cases = " ".join(f"WHEN {literal(k)} THEN {literal(v)}" for k, v in rule.value_map)
         expr = f"CASE {expr} {cases} ELSE {expr} END"
@@ -198,19 +230,25 @@ def _parse_sql(expr: str, parse: str) -> str:
             f"ELSE CAST(TRY_CAST({expr} AS DOUBLE) * {factor} AS VARCHAR) END"
         )
     # A strptime format: an unparseable value stays as it was, for the validator to report.
-    return (
-        f"COALESCE(strftime(try_strptime({expr}, {literal(parse)}), '%Y-%m-%dT%H:%M:%S'), {expr})"
-    )
+    # The cast keeps fractions of a second and, for a format with %z, the offset.
+    return f"COALESCE(CAST(try_strptime({expr}, {literal(parse)}) AS VARCHAR), {expr})"
+
+
+HMS = r"^(-)?(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d+)?)$"
 
 
 def hms_seconds_sql(expr: str) -> str:
-    """`H:MM:SS`, `MM:SS` or plain seconds -> seconds as text; other text passes through."""
-    parts = f"string_split({expr}, ':')"
+    """`H:MM:SS`, `MM:SS` (either with a leading minus) or plain seconds -> seconds as text;
+    other text passes through for the validator to report."""
+    parts = f"regexp_extract({expr}, {literal(HMS)}, ['sign', 'h', 'm', 's'])"
+
+    def part(name: str) -> str:
+        return f"TRY_CAST(nullif(struct_extract({parts}, '{name}'), '') AS DOUBLE)"
+
+    magnitude = f"coalesce({part('h')}, 0) * 3600 + {part('m')} * 60 + {part('s')}"
+    sign = f"CASE WHEN starts_with({expr}, '-') THEN -1 ELSE 1 END"
     as_seconds = (
-        f"CASE len({parts}) "
-        f"WHEN 3 THEN TRY_CAST({parts}[1] AS INTEGER) * 3600 + TRY_CAST({parts}[2] AS INTEGER) * 60 "
-        f"+ TRY_CAST({parts}[3] AS DOUBLE) "
-        f"WHEN 2 THEN TRY_CAST({parts}[1] AS INTEGER) * 60 + TRY_CAST({parts}[2] AS DOUBLE) "
+        f"CASE WHEN regexp_matches({expr}, {literal(HMS)}) THEN {sign} * ({magnitude}) "
         f"ELSE TRY_CAST({expr} AS DOUBLE) END"
     )
     return f"COALESCE(CAST({as_seconds} AS VARCHAR), {expr})"

@@ -12,7 +12,7 @@ import duckdb
 import pyarrow as pa
 
 from upswing.ingest import validate
-from upswing.ingest.adapters import AdapterError, get_adapter, ADAPTERS
+from upswing.ingest.adapters import ADAPTERS, AdapterError, get_adapter, skipped_reasons
 from upswing.ingest.kinds import Destination, Kind, get_kind
 from upswing.ingest.mapping import MappingError, compile_mapping, ident, load_mapping
 from upswing.ingest.readers import ReadError, read_raw
@@ -25,11 +25,16 @@ Progress = Callable[[str], None]
 ADAPTER_OPTIONAL = {"zendesk": frozenset({"handle_seconds"})}
 
 
-class ImportRejected(Exception):
+class ImportRejected(Exception):  # noqa: N818 - the CLI and demo import it by this name
     """Nothing was written. `problems` lists where and why."""
 
-    def __init__(self, file_name: str, message: str, problems: Problems | None = None,
-                 line_label: str = "line"):
+    def __init__(
+        self,
+        file_name: str,
+        message: str,
+        problems: Problems | None = None,
+        line_label: str = "line",
+    ):
         super().__init__(message)
         self.file_name = file_name
         self.message = message
@@ -58,9 +63,9 @@ def import_file(
     mapping_path: Path | None = None,
     progress: Progress | None = None,
 ) -> ImportResult:
-    from upswing.ingest import writers  # Django-side; imported late so readers stay light
     from django.conf import settings
 
+    from upswing.ingest import writers  # Django-side; imported late so readers stay light
     from upswing.warehouse.connection import open_warehouse
 
     step = progress or (lambda _msg: None)
@@ -73,7 +78,9 @@ def import_file(
         )
         step("validating")
         writers.register_references(vcon, wh, kind)
-        optional = ADAPTER_OPTIONAL.get(source, frozenset()) if mapping_path is None else frozenset()
+        optional = (
+            ADAPTER_OPTIONAL.get(source, frozenset()) if mapping_path is None else frozenset()
+        )
         checks = validate.build_stage(
             vcon, kind, canonical_sql, present, source=source, optional=optional
         )
@@ -91,12 +98,25 @@ def import_file(
         step("writing")
         batch_id = uuid.uuid4().hex
         counts = writers.write(
-            kind, vcon, wh, source=source, batch_id=batch_id, file_name=path.name,
-            file_sha256=_sha256(path), rows=rows,
+            kind,
+            vcon,
+            wh,
+            source=source,
+            batch_id=batch_id,
+            file_name=path.name,
+            file_sha256=_sha256(path),
+            rows=rows,
         )
     return ImportResult(
-        kind.name, path.name, source, batch_id, rows, counts.inserted, counts.updated,
-        counts.unchanged, tuple(warnings),
+        kind.name,
+        path.name,
+        source,
+        batch_id,
+        rows,
+        counts.inserted,
+        counts.updated,
+        counts.unchanged,
+        tuple(warnings),
     )
 
 
@@ -108,7 +128,11 @@ def _kind(name: str, path: Path) -> Kind:
 
 
 def _canonical_rows(
-    con: duckdb.DuckDBPyConnection, kind: Kind, path: Path, *, source: str | None,
+    con: duckdb.DuckDBPyConnection,
+    kind: Kind,
+    path: Path,
+    *,
+    source: str | None,
     mapping_path: Path | None,
 ) -> tuple[str, set[str], str, str, list[str]]:
     """SQL for the file's rows as canonical text columns + `_line`, and what it holds."""
@@ -138,10 +162,13 @@ def _adapter_rows(con, kind: Kind, path: Path, source: str):
     con.execute("CREATE OR REPLACE TEMP TABLE adapter_rows AS SELECT * FROM adapter_rows_arrow")
     con.unregister("adapter_rows_arrow")
     present = set(table.column_names) & set(kind.names)
+    reasons = skipped_reasons(table)
     warnings = []
-    skipped = (table.schema.metadata or {}).get(b"upswing.skipped")
-    if skipped and int(skipped):
-        warnings.append(f"{int(skipped)} record(s) skipped by the {source} adapter (no agent)")
+    if reasons:
+        listed = ", ".join(f"{count} {reason}" for reason, count in sorted(reasons.items()))
+        warnings.append(
+            f"{sum(reasons.values())} record(s) left out by the {source} adapter: {listed}"
+        )
     return "SELECT * FROM adapter_rows", present, "record", source, warnings
 
 
@@ -158,7 +185,13 @@ def _canonical_file(kind: Kind, path: Path, relation: str, columns, line_label, 
     selects = ", ".join(f"{ident(by_lower[name])} AS {ident(name)}" for name in sorted(present))
     ignored = sorted(c for c in columns if c.strip().lower() not in kind.names)
     warnings = [f"ignored column(s) not in {kind.name}: {', '.join(ignored)}"] if ignored else []
-    return f"SELECT _line, {selects} FROM {relation}", present, line_label, source or "default", warnings
+    return (
+        f"SELECT _line, {selects} FROM {relation}",
+        present,
+        line_label,
+        source or "default",
+        warnings,
+    )
 
 
 def _sha256(path: Path) -> str:
@@ -185,4 +218,4 @@ def _format_error(file_name: str, label: str, err: RowError) -> str:
     return f"{file_name}:{label} {err.line}: {err.column} = {value}: {err.reason}"
 
 
-__all__ = ["ImportRejected", "ImportResult", "format_problems", "import_file", "Destination"]
+__all__ = ["Destination", "ImportRejected", "ImportResult", "format_problems", "import_file"]

@@ -51,7 +51,8 @@ def typed_sql(column: Column, raw: str, tz: str) -> str:
         case ColumnType.TIMESTAMP:
             return (
                 f"CASE WHEN {raw} IS NULL THEN NULL "
-                f"WHEN regexp_matches({raw}, {literal(_OFFSET)}) THEN TRY_CAST({raw} AS TIMESTAMPTZ) "
+                f"WHEN regexp_matches({raw}, {literal(_OFFSET)}) "
+                f"THEN TRY_CAST({raw} AS TIMESTAMPTZ) "
                 f"ELSE timezone({tz}, TRY_CAST({raw} AS TIMESTAMP)) END"
             )
         case ColumnType.DATE:
@@ -76,11 +77,16 @@ def column_checks(column: Column, *, required: bool = True) -> list[Check]:
         out.append(Check(column.name, "required value is missing", f"{raw} IS NULL"))
     match column.type:
         case ColumnType.TIMESTAMP:
+            # The same two parses typed_sql uses: a value one of them accepts but typed_sql
+            # does not (e.g. '2026-03-29 00:30 Europe/Lisbon') would otherwise load as NULL.
+            offset = f"regexp_matches({raw}, {literal(_OFFSET)})"
             out.append(
                 Check(
                     column.name,
                     "not an ISO 8601 timestamp (e.g. 2026-10-05T09:30:00+02:00)",
-                    f"{raw} IS NOT NULL AND TRY_CAST({raw} AS TIMESTAMPTZ) IS NULL",
+                    f"{raw} IS NOT NULL AND ("
+                    f"({offset} AND TRY_CAST({raw} AS TIMESTAMPTZ) IS NULL) OR "
+                    f"(NOT {offset} AND TRY_CAST({raw} AS TIMESTAMP) IS NULL))",
                 )
             )
         case ColumnType.DATE:
@@ -132,9 +138,7 @@ def build_stage(
     `optional` names required columns a source never has (they may then be empty).
     """
     plan = checks.plan_for(kind, source)
-    raw_cols = [
-        f"{_raw_value(c, present)} AS r_{c.name}" for c in kind.columns
-    ]
+    raw_cols = [f"{_raw_value(c, present)} AS r_{c.name}" for c in kind.columns]
     all_checks = [
         chk for c in kind.columns for chk in column_checks(c, required=c.name not in optional)
     ] + list(plan.row_checks)
@@ -143,20 +147,23 @@ def build_stage(
     typed_cols = [
         f"{typed_sql(c, f'r_{c.name}', plan.tz_expr)} AS t_{c.name}" for c in kind.columns
     ]
-    flags = " | ".join(
-        f"(CASE WHEN {chk.failed_when} THEN {1 << i} ELSE 0 END)::BIGINT"
-        for i, chk in enumerate(all_checks)
-    ) or "0::BIGINT"
+    flags = (
+        " | ".join(
+            f"(CASE WHEN {chk.failed_when} THEN {1 << i} ELSE 0 END)::BIGINT"
+            for i, chk in enumerate(all_checks)
+        )
+        or "0::BIGINT"
+    )
     derived = dict(plan.derived)
     out_cols = [f"t_{c.name} AS {ident(c.name)}" for c in kind.columns if c.name not in derived]
     out_cols += [f"{expr} AS {ident(name)}" for name, expr in derived.items()]
     con.execute("SET TimeZone = 'UTC'")
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE {STAGE} AS
-        WITH raw AS (SELECT _line, {', '.join(raw_cols)} FROM ({canonical_sql})),
+        WITH raw AS (SELECT _line, {", ".join(raw_cols)} FROM ({canonical_sql})),
         joined AS (SELECT raw.*, {plan.context_select} FROM raw {plan.context_joins}),
-        typed AS (SELECT joined.*, {', '.join(typed_cols)} FROM joined)
-        SELECT _line, {', '.join(out_cols)}, {flags} AS _errors FROM typed"""
+        typed AS (SELECT joined.*, {", ".join(typed_cols)} FROM joined)
+        SELECT _line, {", ".join(out_cols)}, {flags} AS _errors FROM typed"""
     )
     return all_checks
 

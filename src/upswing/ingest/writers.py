@@ -6,10 +6,10 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 
+from upswing.coaching.actions import do_import_coaching
 from upswing.ingest.kinds import Destination, Kind
 from upswing.ingest.mapping import literal
 from upswing.ingest.validate import STAGE
-from upswing.coaching.actions import do_import_coaching
 from upswing.org.actions import do_import_roster
 from upswing.org.models import Agent, Membership, Program, Team
 from upswing.performance.actions import do_import_targets
@@ -17,25 +17,47 @@ from upswing.warehouse.connection import Warehouse
 from upswing.warehouse.schema import FACT_TABLES
 from upswing.warehouse.store import Batch, UpsertCounts, mark_everything_dirty, upsert
 
-WAREHOUSE_TABLE = {"interactions": "interactions", "surveys": "surveys", "qa": "qa_scores",
-                   "events": "context_events"}
+WAREHOUSE_TABLE = {
+    "interactions": "interactions",
+    "surveys": "surveys",
+    "qa": "qa_scores",
+    "events": "context_events",
+}
 
 
 def register_references(con: duckdb.DuckDBPyConnection, wh: Warehouse, kind: Kind) -> None:
-    _replace(con, "ref_programs", pa.table({
-        "program_id": pa.array([p.code for p in _programs()], pa.string()),
-        "time_zone": pa.array([p.time_zone for p in _programs()], pa.string()),
-    }))
+    _replace(
+        con,
+        "ref_programs",
+        pa.table(
+            {
+                "program_id": pa.array([p.code for p in _programs()], pa.string()),
+                "time_zone": pa.array([p.time_zone for p in _programs()], pa.string()),
+            }
+        ),
+    )
     teams = list(Team.objects.select_related("program").values_list("code", "program__code"))
-    _replace(con, "ref_teams", pa.table({
-        "team_id": pa.array([t for t, _ in teams], pa.string()),
-        "program_id": pa.array([p for _, p in teams], pa.string()),
-    }))
+    _replace(
+        con,
+        "ref_teams",
+        pa.table(
+            {
+                "team_id": pa.array([t for t, _ in teams], pa.string()),
+                "program_id": pa.array([p for _, p in teams], pa.string()),
+            }
+        ),
+    )
     agents = _agent_programs()
-    _replace(con, "ref_agents", pa.table({
-        "agent_id": pa.array(list(agents), pa.string()),
-        "program_id": pa.array(list(agents.values()), pa.string()),
-    }))
+    _replace(
+        con,
+        "ref_agents",
+        pa.table(
+            {
+                "agent_id": pa.array(list(agents), pa.string()),
+                "program_id": pa.array(list(agents.values()), pa.string()),
+            }
+        ),
+    )
     if kind.name == "surveys":
         _register_interactions(con, wh)
 
@@ -47,7 +69,9 @@ def _programs() -> list[Program]:
 def _agent_programs() -> dict[str, str | None]:
     """Each agent's program: the one of their latest membership."""
     by_agent: dict[str, str | None] = dict.fromkeys(Agent.objects.values_list("code", flat=True))
-    rows = Membership.objects.order_by("start_date").values_list("agent__code", "team__program__code")
+    rows = Membership.objects.order_by("start_date").values_list(
+        "agent__code", "team__program__code"
+    )
     for agent_code, program_code in rows:
         by_agent[agent_code] = program_code
     return by_agent
@@ -74,9 +98,12 @@ def write(kind: Kind, con, wh: Warehouse, *, source, batch_id, file_name, file_s
     batch = Batch(batch_id, kind.name, source, file_name, file_sha256, rows)
     if kind.destination is Destination.WAREHOUSE:
         return _write_facts(kind, con, wh, batch)
-    records = con.execute(f"SELECT * FROM {STAGE} ORDER BY _line").fetch_arrow_table().to_pylist()
-    writer = {"roster": do_import_roster, "targets": do_import_targets,
-              "coaching": do_import_coaching}
+    records = con.execute(f"SELECT * FROM {STAGE} ORDER BY _line").to_arrow_table().to_pylist()
+    writer = {
+        "roster": do_import_roster,
+        "targets": do_import_targets,
+        "coaching": do_import_coaching,
+    }
     counts = writer[kind.name](records, source)
     if kind.name == "roster":
         programs = sorted({r["program_id"] for r in records})
@@ -88,12 +115,15 @@ def _write_facts(kind: Kind, con, wh: Warehouse, batch: Batch) -> UpsertCounts:
     table = WAREHOUSE_TABLE[kind.name]
     schema, _ = FACT_TABLES[table]
     cols = ", ".join(
-        f"{literal(batch.source)} AS source" if c == "source" else
-        "NULL::VARCHAR AS batch_id" if c == "batch_id" else f'"{c}"'
+        f"{literal(batch.source)} AS source"
+        if c == "source"
+        else "NULL::VARCHAR AS batch_id"
+        if c == "batch_id"
+        else f'"{c}"'
         for c in schema.names
     )
     con.execute(f"CREATE OR REPLACE TEMP TABLE staged_facts AS SELECT {cols} FROM {STAGE}")
     if not wh.is_duckdb:
-        arrow = con.execute("SELECT * FROM staged_facts").fetch_arrow_table()
+        arrow = con.execute("SELECT * FROM staged_facts").to_arrow_table()
         wh.ibis.create_table("staged_facts", arrow, temp=True, overwrite=True)
     return upsert(wh.session(), table, "staged_facts", batch)

@@ -26,10 +26,17 @@ def do_import_roster(rows: list[dict], source: str) -> UpsertCounts:
     teams = {r["team_id"]: _upsert_team(r, programs[r["program_id"]]) for r in rows}
     counts = {"inserted": 0, "updated": 0, "unchanged": 0}
     for row in rows:
-        agent, created = _upsert_agent(row)
+        agent, agent_outcome = _upsert_agent(row)
         outcome = _apply_membership(agent, teams[row["team_id"]], row)
-        counts["inserted" if created or outcome == "inserted" else outcome] += 1
+        counts[_row_outcome(agent_outcome, outcome)] += 1
     return UpsertCounts(**counts)
+
+
+def _row_outcome(agent: str, membership: str) -> str:
+    """A row is new when its agent or membership is; updated when either changed."""
+    if "inserted" in (agent, membership):
+        return "inserted"
+    return "updated" if "updated" in (agent, membership) else "unchanged"
 
 
 def _upsert_program(row: dict) -> Program:
@@ -80,20 +87,21 @@ def _upsert_team(row: dict, program: Program) -> Team:
     return team
 
 
-def _upsert_agent(row: dict) -> tuple[Agent, bool]:
+def _upsert_agent(row: dict) -> tuple[Agent, str]:
+    """The agent of a roster row, created or brought up to date: (agent, outcome)."""
     fields = {"name": row["name"], "email": row.get("email") or ""}
     agent, created = Agent.objects.get_or_create(code=row["agent_id"], defaults=fields)
     start = row.get("start_date")
     if start and (agent.start_date is None or start < agent.start_date):
         fields["start_date"] = start
-    if not created and any(getattr(agent, k) != v for k, v in fields.items()):
-        for key, value in fields.items():
+    changed = {k: v for k, v in fields.items() if getattr(agent, k) != v}
+    if changed:
+        for key, value in changed.items():
             setattr(agent, key, value)
-        agent.save()
-    elif created and "start_date" in fields:
-        agent.start_date = start
-        agent.save(update_fields=["start_date"])
-    return agent, created
+        agent.save(update_fields=list(changed))
+    if created:
+        return agent, "inserted"
+    return agent, "updated" if changed else "unchanged"
 
 
 def _apply_membership(agent: Agent, team: Team, row: dict) -> str:

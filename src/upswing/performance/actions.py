@@ -17,7 +17,10 @@ SINCE_ALWAYS = dt.date(2000, 1, 1)
 @transaction.atomic
 def do_import_targets(rows: list[dict], source: str) -> UpsertCounts:
     programs = {p.code: p for p in Program.objects.filter(code__in={r["program_id"] for r in rows})}
-    teams = {t.code: t for t in Team.objects.filter(code__in={r["team_id"] for r in rows if r["team_id"]})}
+    teams = {
+        t.code: t
+        for t in Team.objects.filter(code__in={r["team_id"] for r in rows if r["team_id"]})
+    }
     counts = {"inserted": 0, "updated": 0, "unchanged": 0}
     for row in rows:
         key = {

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 
 from upswing.warehouse.schema import FACT_TABLES
 
-# Where changed rows land in time, for the incremental refresh.
+# Where changed rows land in time, for the incremental refresh. (Subqueries need an alias
+# on PostgreSQL before 16.)
 _DIRTY_DAYS = {
-    "interactions": "SELECT program_id, local_date FROM {rows}",
-    "qa_scores": "SELECT program_id, local_date FROM {rows}",
+    "interactions": "SELECT program_id, local_date FROM {rows} r",
+    "qa_scores": "SELECT program_id, local_date FROM {rows} r",
     "surveys": (
         "SELECT i.program_id, i.local_date FROM {rows} r JOIN interactions i "
         "ON i.source = r.source AND i.interaction_id = r.interaction_id"
@@ -70,6 +71,8 @@ def upsert(session: SqlSession, table: str, staged: str, batch: Batch) -> Upsert
     replace_key = _REPLACE_KEY.get(table, key)
     on = " AND ".join(f"s.{k} = t.{k}" for k in key)
     differs = " OR ".join(f"s.{c} IS DISTINCT FROM t.{c}" for c in columns if c not in key)
+    if replace_key != key:
+        differs += " OR " + _group_lost_rows(table, staged, key, replace_key)
     with session.transaction():
         session.run(
             f"CREATE TEMP TABLE upsert_changed AS SELECT s.*, t.{key[-1]} IS NOT NULL AS existed "
@@ -86,6 +89,19 @@ def upsert(session: SqlSession, table: str, staged: str, batch: Batch) -> Upsert
     return UpsertCounts(int(inserted), int(updated), batch.rows_read - int(inserted) - int(updated))
 
 
+def _group_lost_rows(
+    table: str, staged: str, key: tuple[str, ...], replace_key: tuple[str, ...]
+) -> str:
+    """True for a staged row whose group (e.g. its QA evaluation) has stored rows the file no
+    longer has: the group is replaced whole even when its remaining rows are unchanged."""
+    same_group = " AND ".join(f"o.{k} = s.{k}" for k in replace_key)
+    same_row = " AND ".join(f"n.{k} = o.{k}" for k in key)
+    return (
+        f"EXISTS (SELECT 1 FROM {table} o WHERE {same_group} "
+        f"AND NOT EXISTS (SELECT 1 FROM {staged} n WHERE {same_row}))"
+    )
+
+
 def _replace_changed(
     session: SqlSession, table: str, staged: str, replace_key: tuple[str, ...], batch: Batch
 ) -> None:
@@ -98,9 +114,7 @@ def _replace_changed(
     session.run(f"DELETE FROM {table} x USING {groups} g WHERE {match}")
     schema, _ = FACT_TABLES[table]
     names = ", ".join(schema.names)
-    values = ", ".join(
-        f"'{batch.batch_id}'" if c == "batch_id" else f"x.{c}" for c in schema.names
-    )
+    values = ", ".join(f"'{batch.batch_id}'" if c == "batch_id" else f"x.{c}" for c in schema.names)
     session.run(
         f"INSERT INTO {table} ({names}) SELECT {values} FROM {staged} x JOIN {groups} g ON {match}"
     )

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "upswing.audit.middleware.RequestIdMiddleware",
     # Serves the project's own static files (CSS, htmx) so that `upswing serve` needs no CDN
     # and no separate web server for them.
     "upswing.site.middleware.StaticFilesMiddleware",

@@ -10,3 +10,7 @@ from upswing.site.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# Lets this connection's test flush empty the append-only audit table
+# (see upswing/audit/append_only.py). Never set outside tests.
+UPSWING_AUDIT_ALLOW_PURGE = True

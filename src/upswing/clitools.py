@@ -30,7 +30,7 @@ def progress_steps(file: Path) -> Iterator[Callable[[str], None]]:
         return
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    stages = ["reading", "validating", "writing"]
+    stages = ["checking", "writing"]
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),

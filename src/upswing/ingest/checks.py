@@ -23,6 +23,9 @@ class Plan:
     tz_expr: str = "'UTC'"
     derived: tuple[tuple[str, str], ...] = ()  # (output column, SQL over typed/context columns)
     row_checks: tuple = ()  # validate.Check instances
+    local_date_of: str | None = (
+        None  # the timestamp whose day in the program's zone is `local_date`
+    )
 
 
 def _check(column: str, reason: str, failed_when: str):
@@ -61,10 +64,8 @@ def _interactions(_source: str) -> Plan:
             "p.program_id AS c_program_known, p.time_zone AS c_tz"
         ),
         tz_expr="c_tz",
-        derived=(
-            ("program_id", "c_program"),
-            ("local_date", "CAST(timezone(c_tz, t_started_at) AS DATE)"),
-        ),
+        derived=(("program_id", "c_program"),),
+        local_date_of="started_at",
         row_checks=(
             _check(*_UNKNOWN_AGENT),
             _check(
@@ -110,10 +111,8 @@ def _qa(_source: str) -> Plan:
         context_joins=_AGENT_JOINS,
         context_select="a.agent_id AS c_agent, a.program_id AS c_program, p.time_zone AS c_tz",
         tz_expr="c_tz",
-        derived=(
-            ("program_id", "c_program"),
-            ("local_date", "CAST(timezone(c_tz, t_evaluated_at) AS DATE)"),
-        ),
+        derived=(("program_id", "c_program"),),
+        local_date_of="evaluated_at",
         row_checks=(
             _check(*_UNKNOWN_AGENT),
             _check("max_points", "max_points must be above 0", "t_max_points <= 0"),
@@ -255,6 +254,21 @@ def cross_row_sql(kind: Kind, stage: str) -> str:
     parts = [_duplicates_sql(kind, stage)]
     parts += [sql.format(stage=stage) for sql in _CROSS_ROW.get(kind.name, ())]
     return " UNION ALL ".join(parts)
+
+
+def cross_row_count_sql(kind: Kind, stage: str) -> str:
+    """How many cross-row problems there are, without needing line numbers (a valid file is
+    checked before lines are counted)."""
+    keys = ", ".join(f'"{k}"' for k in kind.key)
+    duplicates = (
+        f"SELECT coalesce(sum(n - 1), 0) AS n FROM (SELECT count(*) AS n FROM {stage} "
+        f"GROUP BY {keys} HAVING count(*) > 1)"
+    )
+    others = [
+        f"SELECT count(*) AS n FROM ({sql.format(stage=stage)})"
+        for sql in _CROSS_ROW.get(kind.name, ())
+    ]
+    return f"SELECT sum(n) FROM ({' UNION ALL '.join([duplicates, *others])})"
 
 
 def _duplicates_sql(kind: Kind, stage: str) -> str:

@@ -48,7 +48,16 @@ def detect_format(path: Path) -> str:
     )
 
 
-def read_raw(con: duckdb.DuckDBPyConnection, path: Path, relation: str = "raw_rows") -> RawFile:
+def read_raw(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    relation: str = "raw_rows",
+    *,
+    exact_lines: bool = True,
+) -> RawFile:
+    """The file as `relation`. With `exact_lines=False` a CSV or Parquet file is a view over
+    the scan (no copy; line numbers may run early after multi-line quoted values), which is
+    all a valid file needs; a rejected file is read again with exact lines for the report."""
     if not path.is_file():
         raise ReadError(f"{path}: no such file")
     fmt = detect_format(path)
@@ -63,8 +72,10 @@ def read_raw(con: duckdb.DuckDBPyConnection, path: Path, relation: str = "raw_ro
         else:
             # CSV: the header is line 1; Parquet rows count from 1.
             first = 1 if fmt == "csv" else 0
-            _materialize(con, _scan_sql(path, fmt), relation, f"row_number() OVER () + {first}")
-            if fmt == "csv":
+            # Numbering rows costs a serial pass; only a rejected file needs the numbers.
+            line = f"row_number() OVER () + {first}" if exact_lines else "NULL::BIGINT"
+            _materialize(con, _scan_sql(path, fmt), relation, line, view=not exact_lines)
+            if fmt == "csv" and exact_lines:
                 _count_lines_of_multiline_records(con, relation)
     except duckdb.Error as exc:
         raise ReadError(
@@ -129,17 +140,31 @@ def _json_path(key: str) -> str:
     return '$."' + key.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _materialize(con: duckdb.DuckDBPyConnection, scan: str, relation: str, line: str) -> None:
+def _materialize(
+    con: duckdb.DuckDBPyConnection, scan: str, relation: str, line: str, *, view: bool = False
+) -> None:
     described = con.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()
     text_cols = ", ".join(
         f"NULLIF(TRIM(CAST({_ident(name)} AS VARCHAR)), '') AS {_ident(name)}"
         for name, *_ in described
         if name != "_line"
     )
+    _drop(con, relation)
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {relation} AS "
+        f"CREATE TEMP {'VIEW' if view else 'TABLE'} {relation} AS "
         f"SELECT {line} AS _line, {text_cols} FROM {scan}"
     )
+
+
+def _drop(con: duckdb.DuckDBPyConnection, relation: str) -> None:
+    """Drop a temp table or view of that name, whichever it is."""
+    kinds = con.execute(
+        "SELECT 'VIEW' FROM duckdb_views() WHERE view_name = ? AND temporary "
+        "UNION ALL SELECT 'TABLE' FROM duckdb_tables() WHERE table_name = ? AND temporary",
+        [relation, relation],
+    ).fetchall()
+    for (kind,) in kinds:
+        con.execute(f"DROP {kind} {relation}")
 
 
 def _count_lines_of_multiline_records(con: duckdb.DuckDBPyConnection, relation: str) -> None:

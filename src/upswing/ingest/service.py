@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import hashlib
 import uuid
 from collections.abc import Callable
@@ -70,22 +71,24 @@ def import_file(
 
     step = progress or (lambda _msg: None)
     kind = _kind(kind_name, path)
-    with open_warehouse(settings.UPSWING_WAREHOUSE_URL) as wh:
+    # The file's digest (for the import log) is computed while DuckDB reads it.
+    with (
+        concurrent.futures.ThreadPoolExecutor(max_workers=1) as background,
+        open_warehouse(settings.UPSWING_WAREHOUSE_URL) as wh,
+    ):
+        digest = background.submit(_sha256, path) if path.is_file() else None
         vcon = wh.validation_connection()
-        step("reading")
-        canonical_sql, present, line_label, source, warnings = _canonical_rows(
-            vcon, kind, path, source=source, mapping_path=mapping_path
-        )
-        step("validating")
+        step("checking")
         writers.register_references(vcon, wh, kind)
-        optional = (
-            ADAPTER_OPTIONAL.get(source, frozenset()) if mapping_path is None else frozenset()
-        )
-        checks = validate.build_stage(
-            vcon, kind, canonical_sql, present, source=source, optional=optional
-        )
-        problems = validate.collect_problems(vcon, kind, canonical_sql, checks)
-        rows = vcon.execute(f"SELECT count(*) FROM {validate.STAGE}").fetchone()[0]
+        # Large fact files are first checked without line numbers (the fast path); a rejected
+        # file, and the small people's-record kinds, are read with exact lines.
+        fast = kind.destination is Destination.WAREHOUSE
+        checked = _check_file(vcon, kind, path, source, mapping_path, exact_lines=not fast)
+        if checked.problems.count and fast:
+            # Read again with exact line numbers for the report (multi-line quoted values).
+            checked = _check_file(vcon, kind, path, source, mapping_path, exact_lines=True)
+        problems, rows, source = checked.problems, checked.rows, checked.source
+        line_label, warnings = checked.line_label, checked.warnings
         if problems.count:
             raise ImportRejected(
                 path.name,
@@ -104,7 +107,7 @@ def import_file(
             source=source,
             batch_id=batch_id,
             file_name=path.name,
-            file_sha256=_sha256(path),
+            file_sha256=digest.result() if digest else "",
             rows=rows,
         )
     return ImportResult(
@@ -118,6 +121,39 @@ def import_file(
         counts.unchanged,
         tuple(warnings),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    problems: Problems
+    rows: int
+    source: str
+    line_label: str
+    warnings: list[str]
+
+
+def _check_file(
+    con: duckdb.DuckDBPyConnection,
+    kind: Kind,
+    path: Path,
+    source: str | None,
+    mapping_path: Path | None,
+    *,
+    exact_lines: bool,
+) -> _Checked:
+    """Stage and validate the whole file; problems are counted, the first ones decoded."""
+    canonical_sql, present, line_label, source, warnings = _canonical_rows(
+        con, kind, path, source=source, mapping_path=mapping_path, exact_lines=exact_lines
+    )
+    optional = ADAPTER_OPTIONAL.get(source, frozenset()) if mapping_path is None else frozenset()
+    checks = validate.build_stage(
+        con, kind, canonical_sql, present, source=source, optional=optional
+    )
+    problems = validate.collect_problems(
+        con, kind, canonical_sql, checks, count_only=not exact_lines
+    )
+    rows = con.execute(f"SELECT count(*) FROM {validate.STAGE_TYPED}").fetchone()[0]
+    return _Checked(problems, rows, source, line_label, warnings)
 
 
 def _kind(name: str, path: Path) -> Kind:
@@ -134,12 +170,13 @@ def _canonical_rows(
     *,
     source: str | None,
     mapping_path: Path | None,
+    exact_lines: bool = True,
 ) -> tuple[str, set[str], str, str, list[str]]:
     """SQL for the file's rows as canonical text columns + `_line`, and what it holds."""
     try:
         if mapping_path is None and source in ADAPTERS:
             return _adapter_rows(con, kind, path, source)
-        raw = read_raw(con, path)
+        raw = read_raw(con, path, exact_lines=exact_lines)
         if mapping_path is not None:
             mapping = load_mapping(mapping_path)
             sql = compile_mapping(mapping.for_kind(kind.name), kind, raw.columns, raw.relation)

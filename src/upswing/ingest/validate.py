@@ -7,6 +7,8 @@ their line, column, original value and reason.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass
 
 import duckdb
@@ -16,7 +18,8 @@ from upswing.ingest.kinds import Column, ColumnType, Kind
 from upswing.ingest.mapping import ident, literal
 
 MAX_REPORTED = 50
-STAGE = "stage_rows"
+STAGE = "stage_rows"  # a view: canonical columns, derived columns, `_errors`
+STAGE_TYPED = "stage_typed"  # the one materialized copy of the file
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +40,7 @@ class Problems:
 class Check:
     column: str
     reason: str
-    failed_when: str  # SQL over raw `r_<col>` and typed `t_<col>` columns
+    failed_when: str  # SQL over the stage: `t_<col>`, `p_<col>` and context `c_<name>`
 
 
 _OFFSET = r"\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|z|[+-]\d{2}(:?\d{2})?)$"
@@ -71,23 +74,16 @@ def typed_sql(column: Column, raw: str, tz: str) -> str:
 
 
 def column_checks(column: Column, *, required: bool = True) -> list[Check]:
-    raw, typed = f"r_{column.name}", f"t_{column.name}"
+    """Checks of one column, over the stage: `p_<col>` (a value was given) and `t_<col>`
+    (its typed value, NULL when it does not parse)."""
+    given, typed = f"p_{column.name}", f"t_{column.name}"
     out = []
     if column.required and required:
-        out.append(Check(column.name, "required value is missing", f"{raw} IS NULL"))
+        out.append(Check(column.name, "required value is missing", f"NOT {given}"))
     match column.type:
         case ColumnType.TIMESTAMP:
-            # The same two parses typed_sql uses: a value one of them accepts but typed_sql
-            # does not (e.g. '2026-03-29 00:30 Europe/Lisbon') would otherwise load as NULL.
-            offset = f"regexp_matches({raw}, {literal(_OFFSET)})"
             out.append(
-                Check(
-                    column.name,
-                    "not an ISO 8601 timestamp (e.g. 2026-10-05T09:30:00+02:00)",
-                    f"{raw} IS NOT NULL AND ("
-                    f"({offset} AND TRY_CAST({raw} AS TIMESTAMPTZ) IS NULL) OR "
-                    f"(NOT {offset} AND TRY_CAST({raw} AS TIMESTAMP) IS NULL))",
-                )
+                _invalid(column, "not an ISO 8601 timestamp (e.g. 2026-10-05T09:30:00+02:00)")
             )
         case ColumnType.DATE:
             out.append(_invalid(column, "not an ISO 8601 date (YYYY-MM-DD)"))
@@ -104,7 +100,7 @@ def column_checks(column: Column, *, required: bool = True) -> list[Check]:
                 Check(
                     column.name,
                     f"not one of: {allowed}",
-                    f"{raw} IS NOT NULL AND {typed} NOT IN {_tuple(column.choices)}",
+                    f"{typed} IS NOT NULL AND {typed} NOT IN {_tuple(column.choices)}",
                 )
             )
         case ColumnType.TIME_ZONE:
@@ -112,16 +108,35 @@ def column_checks(column: Column, *, required: bool = True) -> list[Check]:
                 Check(
                     column.name,
                     "not an IANA time zone (e.g. Europe/Lisbon)",
-                    f"{raw} IS NOT NULL AND {raw} NOT IN (SELECT name FROM pg_timezone_names())",
+                    f"{typed} IS NOT NULL AND {typed} NOT IN "
+                    "(SELECT name FROM pg_timezone_names())",
                 )
             )
     return out
 
 
 def _invalid(column: Column, reason: str, *, finite: bool = False) -> Check:
-    raw, typed = f"r_{column.name}", f"t_{column.name}"
+    given, typed = f"p_{column.name}", f"t_{column.name}"
     bad = f"{typed} IS NULL" + (f" OR NOT isfinite({typed})" if finite else "")
-    return Check(column.name, reason, f"{raw} IS NOT NULL AND ({bad})")
+    return Check(column.name, reason, f"{given} AND ({bad})")
+
+
+_TEXT_TYPES = {ColumnType.TEXT, ColumnType.CHOICE, ColumnType.TIME_ZONE}
+
+
+def _over_stage(sql: str, kind: Kind) -> str:
+    """A kind check written over raw `r_<col>` values, rewritten over the stage: a text
+    column's raw value is its typed one; of other columns only presence is kept."""
+
+    def replace(match: re.Match) -> str:
+        name = match.group(1)
+        if name not in kind.names:
+            return match.group(0)
+        if kind.column(name).type in _TEXT_TYPES:
+            return f"t_{name}"
+        return f"(CASE WHEN p_{name} THEN '' END)"
+
+    return re.sub(r"\br_(\w+)\b", replace, sql)
 
 
 def build_stage(
@@ -133,20 +148,39 @@ def build_stage(
     source: str,
     optional: frozenset[str] = frozenset(),
 ) -> list[Check]:
-    """Create the STAGE table: `_line`, typed canonical columns, derived columns, `_errors`.
+    """Type the file once into STAGE_TYPED (`t_` typed values, `p_` presence, `c_` context);
+    STAGE is a view over it with the canonical and derived columns and the `_errors` bits.
 
-    `optional` names required columns a source never has (they may then be empty).
+    Each typed value is computed once, in one scan; the checks then run over compact typed
+    columns. `optional` names required columns a source never has (they may be empty).
     """
     plan = checks.plan_for(kind, source)
     raw_cols = [f"{_raw_value(c, present)} AS r_{c.name}" for c in kind.columns]
     all_checks = [
         chk for c in kind.columns for chk in column_checks(c, required=c.name not in optional)
-    ] + list(plan.row_checks)
+    ] + [
+        Check(chk.column, chk.reason, _over_stage(chk.failed_when, kind)) for chk in plan.row_checks
+    ]
     if len(all_checks) > 62:
         raise RuntimeError(f"{kind.name}: too many checks for one bitmask")
-    typed_cols = [
-        f"{typed_sql(c, f'r_{c.name}', plan.tz_expr)} AS t_{c.name}" for c in kind.columns
-    ]
+    # An unknown zone (unknown agent or program) is reported as such; the value itself is
+    # still typed (in UTC) so that it is not also reported as an unreadable timestamp.
+    tz = f"coalesce({plan.tz_expr}, 'UTC')"
+    typed_cols = [f"{typed_sql(c, f'r_{c.name}', tz)} AS t_{c.name}" for c in kind.columns]
+    given_cols = [f"r_{c.name} IS NOT NULL AS p_{c.name}" for c in kind.columns]
+    con.execute("SET TimeZone = 'UTC'")
+    derived = {name: _over_stage(expr, kind) for name, expr in plan.derived}
+    derived_cols = "".join(f", {expr} AS d_{name}" for name, expr in derived.items())
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {STAGE_TYPED} AS
+        WITH raw AS (SELECT _line, {", ".join(raw_cols)} FROM ({canonical_sql})),
+        joined AS (SELECT raw.*, {plan.context_select} FROM raw {plan.context_joins}),
+        typed AS (
+            SELECT _line, {", ".join(typed_cols)}, {", ".join(given_cols)}, COLUMNS('^c_')
+            FROM joined
+        )
+        SELECT *{derived_cols} FROM typed"""
+    )
     flags = (
         " | ".join(
             f"(CASE WHEN {chk.failed_when} THEN {1 << i} ELSE 0 END)::BIGINT"
@@ -154,18 +188,45 @@ def build_stage(
         )
         or "0::BIGINT"
     )
-    derived = dict(plan.derived)
     out_cols = [f"t_{c.name} AS {ident(c.name)}" for c in kind.columns if c.name not in derived]
-    out_cols += [f"{expr} AS {ident(name)}" for name, expr in derived.items()]
-    con.execute("SET TimeZone = 'UTC'")
+    out_cols += [f"d_{name} AS {ident(name)}" for name in derived]
+    joins = ""
+    if plan.local_date_of:
+        local_date, joins = local_date_sql(con, f"t_{plan.local_date_of}")
+        out_cols.append(f"{local_date} AS local_date")
     con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE {STAGE} AS
-        WITH raw AS (SELECT _line, {", ".join(raw_cols)} FROM ({canonical_sql})),
-        joined AS (SELECT raw.*, {plan.context_select} FROM raw {plan.context_joins}),
-        typed AS (SELECT joined.*, {", ".join(typed_cols)} FROM joined)
-        SELECT _line, {", ".join(out_cols)}, {flags} AS _errors FROM typed"""
+        f"CREATE OR REPLACE TEMP VIEW {STAGE} AS "
+        f"SELECT _line, {', '.join(out_cols)}, {flags} AS _errors FROM {STAGE_TYPED} s{joins}"
     )
     return all_checks
+
+
+# Local days come from a table of UTC offsets per zone and quarter hour (every real zone
+# changes offset on a quarter hour), built for the file's time span: a hash join instead of
+# a time-zone conversion per row, which costs more than reading the file. Beyond this span
+# (a file of odd dates) each row is converted.
+_OFFSET_TABLE_MAX_SPAN = dt.timedelta(days=3 * 366)
+
+
+def local_date_sql(con: duckdb.DuckDBPyConnection, column: str) -> tuple[str, str]:
+    """(expression, join clause) giving the day of `column` in the zone `c_tz` of each row."""
+    first, last = con.execute(f"SELECT min({column}), max({column}) FROM {STAGE_TYPED}").fetchone()
+    exact = f"CAST(timezone(s.c_tz, s.{column}) AS DATE)"
+    if first is None or last - first > _OFFSET_TABLE_MAX_SPAN:
+        return exact, ""
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE tz_offsets AS
+        SELECT z.c_tz AS tz, b AS bucket, timezone(z.c_tz, b) - CAST(b AS TIMESTAMP) AS utc_offset
+        FROM (SELECT DISTINCT c_tz FROM {STAGE_TYPED} WHERE c_tz IS NOT NULL) z,
+             generate_series(time_bucket(INTERVAL 15 MINUTE, ?::TIMESTAMPTZ),
+                             ?::TIMESTAMPTZ, INTERVAL 15 MINUTE) g(b)""",
+        [first, last],
+    )
+    join = (
+        " LEFT JOIN tz_offsets o ON o.tz = s.c_tz "
+        f"AND o.bucket = time_bucket(INTERVAL 15 MINUTE, s.{column})"
+    )
+    return f"CAST(CAST(s.{column} AS TIMESTAMP) + o.utc_offset AS DATE)", join
 
 
 def _raw_value(column: Column, present: set[str]) -> str:
@@ -176,19 +237,23 @@ def _raw_value(column: Column, present: set[str]) -> str:
 
 
 def collect_problems(
-    con: duckdb.DuckDBPyConnection, kind: Kind, canonical_sql: str, all_checks: list[Check]
+    con: duckdb.DuckDBPyConnection,
+    kind: Kind,
+    canonical_sql: str,
+    all_checks: list[Check],
+    *,
+    count_only: bool = False,
 ) -> Problems:
-    """Row problems (per-value bits, duplicates, cross-row checks), the first 50 decoded."""
+    """Row problems (per-value bits, duplicates, cross-row checks), the first 50 decoded
+    (none with `count_only`, when the rows carry no line numbers yet)."""
     bit_count = con.execute(
         f"SELECT coalesce(sum(bit_count(_errors)), 0) FROM {STAGE} WHERE _errors <> 0"
     ).fetchone()[0]
     extra_sql = checks.cross_row_sql(kind, STAGE)
-    extra_count = (
-        con.execute(f"SELECT count(*) FROM ({extra_sql})").fetchone()[0] if extra_sql else 0
-    )
+    extra_count = con.execute(checks.cross_row_count_sql(kind, STAGE)).fetchone()[0]
     total = int(bit_count) + int(extra_count)
-    if total == 0:
-        return Problems((), 0)
+    if total == 0 or count_only:
+        return Problems((), total)
     flagged = con.execute(
         f"SELECT _line, _errors FROM {STAGE} WHERE _errors <> 0 ORDER BY _line LIMIT {MAX_REPORTED}"
     ).fetchall()

@@ -74,6 +74,8 @@ def upsert(session: SqlSession, table: str, staged: str, batch: Batch) -> Upsert
     if replace_key != key:
         differs += " OR " + _group_lost_rows(table, staged, key, replace_key)
     with session.transaction():
+        if not session.run(f"SELECT 1 FROM {table} WHERE source = {_lit(batch.source)} LIMIT 1"):
+            return _insert_fresh(session, table, staged, batch)
         session.run(
             f"CREATE TEMP TABLE upsert_changed AS SELECT s.*, t.{key[-1]} IS NOT NULL AS existed "
             f"FROM {staged} s LEFT JOIN {table} t ON {on} WHERE t.{key[-1]} IS NULL OR {differs}"
@@ -83,10 +85,23 @@ def upsert(session: SqlSession, table: str, staged: str, batch: Batch) -> Upsert
             "FROM upsert_changed"
         )[0]
         if inserted or updated:
-            _replace_changed(session, table, staged, replace_key, batch)
+            _replace_changed(session, table, staged, replace_key, batch, updated=int(updated))
         _log(session, batch, inserted, updated)
         session.run("DROP TABLE upsert_changed")
     return UpsertCounts(int(inserted), int(updated), batch.rows_read - int(inserted) - int(updated))
+
+
+def _insert_fresh(session: SqlSession, table: str, staged: str, batch: Batch) -> UpsertCounts:
+    """A source's first rows: nothing to compare with, so no copy of the file is made."""
+    schema, _ = FACT_TABLES[table]
+    names = ", ".join(schema.names)
+    values = ", ".join(f"'{batch.batch_id}'" if c == "batch_id" else f"x.{c}" for c in schema.names)
+    session.run(f"INSERT INTO {table} ({names}) SELECT {values} FROM {staged} x")
+    dirty = _DIRTY_DAYS.get(table)
+    if dirty:
+        _mark_dirty(session, dirty.format(rows=f"(SELECT * FROM {staged})"), batch)
+    _log(session, batch, batch.rows_read, 0)
+    return UpsertCounts(batch.rows_read, 0, 0)
 
 
 def _group_lost_rows(
@@ -103,24 +118,33 @@ def _group_lost_rows(
 
 
 def _replace_changed(
-    session: SqlSession, table: str, staged: str, replace_key: tuple[str, ...], batch: Batch
+    session: SqlSession,
+    table: str,
+    staged: str,
+    replace_key: tuple[str, ...],
+    batch: Batch,
+    *,
+    updated: int,
 ) -> None:
-    groups = f"(SELECT DISTINCT {', '.join(replace_key)} FROM upsert_changed)"
+    schema, key = FACT_TABLES[table]
+    whole_groups = replace_key != key
+    # Only rows that existed need deleting (and their old days marking); new rows go
+    # straight in from the changed set, which is much cheaper than joining the file again.
+    existed = "" if whole_groups else " WHERE existed"
+    groups = f"(SELECT DISTINCT {', '.join(replace_key)} FROM upsert_changed{existed})"
     match = " AND ".join(f"x.{k} = g.{k}" for k in replace_key)
     dirty = _DIRTY_DAYS.get(table)
-    if dirty:  # the days of the rows about to be replaced, before they go
-        old_rows = f"(SELECT x.* FROM {table} x JOIN {groups} g ON {match})"
-        _mark_dirty(session, dirty.format(rows=old_rows), batch)
-    session.run(f"DELETE FROM {table} x USING {groups} g WHERE {match}")
-    schema, _ = FACT_TABLES[table]
+    if updated or whole_groups:
+        if dirty:  # the days of the rows about to be replaced, before they go
+            old_rows = f"(SELECT x.* FROM {table} x JOIN {groups} g ON {match})"
+            _mark_dirty(session, dirty.format(rows=old_rows), batch)
+        session.run(f"DELETE FROM {table} x USING {groups} g WHERE {match}")
     names = ", ".join(schema.names)
     values = ", ".join(f"'{batch.batch_id}'" if c == "batch_id" else f"x.{c}" for c in schema.names)
-    session.run(
-        f"INSERT INTO {table} ({names}) SELECT {values} FROM {staged} x JOIN {groups} g ON {match}"
-    )
+    source = f"{staged} x JOIN {groups} g ON {match}" if whole_groups else "upsert_changed x"
+    session.run(f"INSERT INTO {table} ({names}) SELECT {values} FROM {source}")
     if dirty:
-        new_rows = f"(SELECT x.* FROM {table} x JOIN {groups} g ON {match})"
-        _mark_dirty(session, dirty.format(rows=new_rows), batch)
+        _mark_dirty(session, dirty.format(rows="(SELECT * FROM upsert_changed)"), batch)
 
 
 def _mark_dirty(session: SqlSession, days_sql: str, batch: Batch) -> None:

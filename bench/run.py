@@ -1,8 +1,11 @@
-"""`make bench`: import and refresh at 1M and 10M interactions, side by side with baselines.
+"""`make bench`: import and refresh at 1M and 10M interactions, side by side with baselines;
+then the diagnosis rules at 5,000, 10,000 and 20,000 agents.
 
 Each size gets fresh generated files (2,000 agents, 26 weeks) and a fresh UPSWING_HOME.
 Every measured step runs in its own process, so its time and peak memory are its own.
-Sizes: BENCH_SIZES=1000000,10000000 (default). Results: bench/out/results.json.
+Sizes: BENCH_SIZES=1000000,10000000 (default); BENCH_DIAGNOSIS_AGENTS=5000,10000,20000.
+BENCH_ONLY=import_refresh or diagnosis runs one section (default: both).
+Results: bench/out/results.json.
 """
 
 from __future__ import annotations
@@ -20,8 +23,12 @@ OUT = ROOT / "bench" / "out"
 UPSWING = str(Path(sys.executable).with_name("upswing"))
 
 
-def run_task(task: str, home: Path, data: Path) -> dict:
-    env = {**os.environ, "UPSWING_HOME": str(home)}
+DIAGNOSIS_GOAL_SECONDS = 10.0  # 20,000 agents x 11 metrics x 26 weeks
+SECTIONS = ("import_refresh", "diagnosis")
+
+
+def run_task(task: str, home: Path, data: Path, extra_env: dict | None = None) -> dict:
+    env = {**os.environ, "UPSWING_HOME": str(home), **(extra_env or {})}
     done = subprocess.run(
         [sys.executable, "-m", "bench.tasks", task, str(home), str(data)],
         cwd=ROOT,
@@ -105,10 +112,52 @@ def report(r: dict) -> None:
         print(f"  {label:<34}{ratio:>9.2f}  (goal {goal})")
 
 
+def measure_diagnosis(agent_counts: list[int]) -> list[dict]:
+    print("\n== diagnosis rules: synthetic agents x 11 metrics x 26 weeks, in memory")
+    home = OUT / "home-diagnosis"
+    home.mkdir(parents=True, exist_ok=True)
+    results = [
+        run_task("diagnosis", home, home, {"BENCH_DIAGNOSIS_AGENTS": str(agents)})
+        for agents in agent_counts
+    ]
+    report_diagnosis(results)
+    shutil.rmtree(home, ignore_errors=True)
+    return results
+
+
+def report_diagnosis(results: list[dict]) -> None:
+    print(
+        f"  {'agents':>8}{'series':>10}{'findings':>10}{'seconds':>9}{'ms/agent':>10}{'peak MB':>9}"
+    )
+    for r in results:
+        per_agent = 1000 * r["seconds"] / r["agents"]
+        print(
+            f"  {r['agents']:>8,}{r['series']:>10,}{r['findings']:>10,}{r['seconds']:>9.2f}"
+            f"{per_agent:>10.3f}{r['peak_mb']:>9.0f}"
+        )
+    per_agent = [r["seconds"] / r["agents"] for r in results]
+    spread = max(per_agent) / min(per_agent)
+    print(f"  linearity: slowest / fastest time per agent {spread:.2f}  (goal <= 1.3)")
+    largest = max(results, key=lambda r: r["agents"])
+    verdict = "met" if largest["seconds"] <= DIAGNOSIS_GOAL_SECONDS else "NOT met"
+    print(
+        f"  {largest['agents']:,} agents: {largest['seconds']:.2f} s  "
+        f"(goal 20,000 agents <= {DIAGNOSIS_GOAL_SECONDS:.0f} s: {verdict})"
+    )
+
+
 def main() -> None:
-    sizes = [int(s) for s in os.environ.get("BENCH_SIZES", "1000000,10000000").split(",")]
+    only = os.environ.get("BENCH_ONLY", "")
+    if only and only not in SECTIONS:
+        raise SystemExit(f"BENCH_ONLY must be one of {', '.join(SECTIONS)}, not {only!r}")
     OUT.mkdir(parents=True, exist_ok=True)
-    results = [measure(size) for size in sizes]
+    results: dict = {}
+    if only in ("", "import_refresh"):
+        sizes = [int(s) for s in os.environ.get("BENCH_SIZES", "1000000,10000000").split(",")]
+        results["import_refresh"] = [measure(size) for size in sizes]
+    if only in ("", "diagnosis"):
+        counts = os.environ.get("BENCH_DIAGNOSIS_AGENTS", "5000,10000,20000")
+        results["diagnosis"] = measure_diagnosis([int(c) for c in counts.split(",")])
     (OUT / "results.json").write_text(json.dumps(results, indent=2))
     print(f"\nresults written to {OUT / 'results.json'}")
 

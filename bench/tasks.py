@@ -111,6 +111,27 @@ def upswing_refresh(home: Path, data: Path) -> dict:
     return {"seconds": time.perf_counter() - started, "rows": result.rows_written}
 
 
+def diagnosis(home: Path, data: Path) -> dict:
+    """The pure diagnosis rules over BENCH_DIAGNOSIS_AGENTS synthetic agents x 11 metrics x 26
+    weeks held in memory (what the service passes `rules.diagnose`, one program at a time)."""
+    from bench.diagnosis_inputs import build_inputs
+    from upswing.performance import rules
+
+    agents = int(os.environ["BENCH_DIAGNOSIS_AGENTS"])
+    started = time.perf_counter()
+    inputs = build_inputs(agents, seed=1)
+    built = time.perf_counter()
+    findings = sum(len(rules.diagnose(program).findings) for program in inputs)
+    done = time.perf_counter()
+    return {
+        "seconds": done - built,
+        "build_seconds": built - started,
+        "agents": agents,
+        "series": sum(len(program.series) for program in inputs),
+        "findings": findings,
+    }
+
+
 TASKS = {
     f.__name__: f
     for f in (
@@ -120,6 +141,7 @@ TASKS = {
         sql_agent_week,
         pandas_agent_week,
         upswing_refresh,
+        diagnosis,
     )
 }
 

@@ -1,16 +1,211 @@
-"""Coaching records: imported history (recording from a finding comes with diagnosis)."""
+"""Coaching records: sessions recorded from a finding or freely, their agreed actions, the
+agent's acknowledgement, and imported history. Each action is atomic and writes its audit
+event in the same transaction (through `_audit`).
+
+Who may call these is decided by the caller's access check (coaching access comes with the
+pages); the one rule enforced here is the domain's: only the agent acknowledges a session.
+"""
 
 from __future__ import annotations
 
-from django.db import transaction
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
-from upswing.coaching.models import CoachingSession
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from upswing.audit.concurrency import save_if_unchanged
+from upswing.coaching import rules
+from upswing.coaching.models import ActionItem, CoachingSession
 from upswing.org.models import Agent
 from upswing.warehouse.store import UpsertCounts
+
+WRITTEN = "<written>"  # what the audit trail records instead of a confidential text
+
+
+class CoachingError(ValueError):
+    """The session (or action) cannot be recorded as it stands; nothing was written."""
+
+    def __init__(self, problems: Sequence[str]):
+        super().__init__("; ".join(problems))
+        self.problems = tuple(problems)
+
+
+@dataclass(frozen=True, slots=True)
+class AgreedAction:
+    """An action agreed in a session: an owner (a user, or an email) and a due date."""
+
+    description: str
+    owner: object | None = None  # a user
+    owner_email: str = ""
+    due_on: dt.date | None = None
+
+
+def _audit(*, actor, action: str, obj=None, changes=None, reason: str = "", **extra) -> None:
+    """Every audit event of this module goes through here."""
+    from upswing.audit.actions import record_event
+
+    record_event(actor=actor, action=action, obj=obj, changes=changes, reason=reason, **extra)
+
+
+def _as_action(item: AgreedAction | Mapping) -> AgreedAction:
+    return item if isinstance(item, AgreedAction) else AgreedAction(**item)
+
+
+@transaction.atomic
+def do_record_session(
+    *,
+    actor,
+    agent: Agent,
+    kind: str,
+    coached_at: dt.datetime,
+    topic: str = "",
+    metric: str = "",
+    behaviours: Iterable[str] = (),
+    notes: str = "",
+    finding=None,
+    actions: Iterable[AgreedAction | Mapping] = (),
+    follow_up_on: dt.date | None = None,
+) -> CoachingSession:
+    """Record a session with `agent`, optionally in response to `finding` (whose metric and
+    behaviours are the default subject). Raises CoachingError listing every problem."""
+    if timezone.is_naive(coached_at):
+        raise CoachingError(["coached_at must carry a time zone"])
+    agreed = [_as_action(a) for a in actions]
+    behaviours = [b.strip() for b in behaviours]
+    if finding is not None:
+        if finding.agent_code != agent.code:
+            raise CoachingError([f"finding {finding.pk} is about another agent"])
+        metric = metric or finding.metric
+        behaviours = behaviours or list(finding.behaviours)
+    metric = (metric or "").lower()
+    _check(kind, coached_at, metric, behaviours, follow_up_on, agreed)
+    if CoachingSession.objects.filter(agent=agent, coached_at=coached_at, kind=kind).exists():
+        raise CoachingError(["a session of this kind is already recorded at that time"])
+    session = CoachingSession.objects.create(
+        agent=agent,
+        coached_at=coached_at,
+        kind=kind,
+        coach=actor if getattr(actor, "is_authenticated", False) else None,
+        coach_email=getattr(actor, "email", "") or "",
+        topic=topic,
+        metric=metric,
+        behaviours=behaviours,
+        notes=notes,
+        finding=finding,
+        follow_up_on=follow_up_on,
+        source="upswing",
+    )
+    items = ActionItem.objects.bulk_create(
+        ActionItem(
+            session=session,
+            description=a.description.strip(),
+            owner=a.owner,
+            owner_email=a.owner_email or getattr(a.owner, "email", "") or "",
+            due_on=a.due_on,
+        )
+        for a in agreed
+    )
+    _audit(
+        actor=actor,
+        action="coaching.record_session",
+        obj=session,
+        changes={
+            "agent": [None, agent.code],
+            "kind": [None, kind],
+            "coached_at": [None, coached_at],
+            "topic": [None, topic],
+            "metric": [None, metric],
+            "behaviours": [None, behaviours],
+            "finding": [None, finding.pk if finding is not None else None],
+            "follow_up_on": [None, follow_up_on],
+            "notes": [None, WRITTEN if notes else ""],
+            "actions": [None, len(items)],
+        },
+    )
+    return session
+
+
+def _check(kind, coached_at, metric, behaviours, follow_up_on, agreed) -> None:
+    draft = rules.SessionDraft(
+        kind=kind,
+        coached_on=timezone.localdate(coached_at),
+        metric=metric,
+        behaviours=tuple(behaviours),
+        follow_up_on=follow_up_on,
+        actions=tuple(
+            rules.ActionDraft(a.description, a.owner is not None or bool(a.owner_email), a.due_on)
+            for a in agreed
+        ),
+    )
+    problems = rules.session_problems(draft)
+    if problems:
+        raise CoachingError(problems)
+
+
+@transaction.atomic
+def do_acknowledge_session(
+    *, actor, session: CoachingSession, comment: str = "", expected_version: int | None = None
+) -> CoachingSession:
+    """The agent acknowledges the session, with an optional comment. Only the agent may;
+    a session is acknowledged once. `expected_version` refuses a stale copy (StaleEdit)."""
+    agent_user = session.agent.user_id
+    if agent_user is None or getattr(actor, "pk", None) != agent_user:
+        raise PermissionDenied("Only the coached agent can acknowledge a session.")
+    current = CoachingSession.objects.select_for_update().get(pk=session.pk)
+    if current.acknowledged_at is not None:
+        raise CoachingError(["the session is already acknowledged"])
+    now = timezone.now()
+    version = save_if_unchanged(
+        CoachingSession,
+        session.pk,
+        session.version if expected_version is None else expected_version,
+        acknowledged_at=now,
+        agent_comment=comment,
+    )
+    _audit(
+        actor=actor,
+        action="coaching.acknowledge_session",
+        obj=current,
+        changes={
+            "acknowledged_at": [None, now],
+            "agent_comment": ["", WRITTEN if comment else ""],
+        },
+        role="agent",
+    )
+    session.acknowledged_at, session.agent_comment, session.version = now, comment, version
+    return session
+
+
+@transaction.atomic
+def do_complete_action_item(
+    *, actor, item: ActionItem, done_at: dt.datetime | None = None
+) -> ActionItem:
+    """Mark an agreed action done (now, or at `done_at`)."""
+    current = ActionItem.objects.select_for_update().get(pk=item.pk)
+    if current.done_at is not None:
+        raise CoachingError(["the action is already done"])
+    done_at = done_at or timezone.now()
+    if timezone.is_naive(done_at):
+        raise CoachingError(["done_at must carry a time zone"])
+    ActionItem.objects.filter(pk=item.pk).update(done_at=done_at)
+    _audit(
+        actor=actor,
+        action="coaching.complete_action",
+        obj=current,
+        changes={"done_at": [None, done_at]},
+        reason=f"session {current.session_id}",
+    )
+    item.done_at = done_at
+    return item
 
 
 @transaction.atomic
 def do_import_coaching(rows: list[dict], source: str) -> UpsertCounts:
+    """Imported coaching history, upserted by (agent, coached_at, kind)."""
     agents = {a.code: a for a in Agent.objects.filter(code__in={r["agent_id"] for r in rows})}
     counts = {"inserted": 0, "updated": 0, "unchanged": 0}
     for row in rows:
@@ -31,8 +226,16 @@ def do_import_coaching(rows: list[dict], source: str) -> UpsertCounts:
             CoachingSession.objects.create(**key, **values)
             counts["inserted"] += 1
         elif any(getattr(session, k) != v for k, v in values.items()):
-            CoachingSession.objects.filter(pk=session.pk).update(**values)
+            CoachingSession.objects.filter(pk=session.pk).update(**values, version=F("version") + 1)
             counts["updated"] += 1
         else:
             counts["unchanged"] += 1
+    if counts["inserted"] or counts["updated"]:
+        _audit(
+            actor="import",
+            action="coaching.import",
+            changes={name: [None, n] for name, n in counts.items()},
+            reason=f"source {source}",
+            object_type=CoachingSession._meta.label_lower,
+        )
     return UpsertCounts(**counts)

@@ -19,6 +19,9 @@ OUTAGE_TEAM, LONG_WAIT_TEAM, SYSTEMIC_TEAM = 2, 5, 11
 # 8-week decline shape, as a share of the full decline
 RAMP8 = np.array([0.08, 0.17, 0.28, 0.42, 0.55, 0.65, 0.72, 0.78])
 RAMP6 = np.array([0.2, 0.4, 0.6, 0.8, 0.9, 1.0])
+# strong enough that a judged week's whole 95% interval (about 45 contacts) is below the floor
+FCR_DECLINE_DEPTH = 0.5
+SYSTEMIC_RESOLVE_DROP = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,28 +147,30 @@ class _Builder:
 
 
 def _plant_outage(b: _Builder) -> None:
-    week = b.window.weeks - 9
+    """Three weeks of a degraded CRM on one team, recorded as an event: long enough to be a
+    sustained gap by the rules (k of the last m weeks), and explained by the event."""
+    weeks = b.tail(4)[:3]
     team = OUTAGE_TEAM
-    first, last = b.day(week, 1), b.day(week, 2)
+    first, last = b.day(weeks[0], 0), b.day(weeks[-1], 6)
     b.effects.disturbances.append(
         Disturbance(first, last, team=team, handle_mult=1.7, resolve_delta=-0.3,
                     escalate_delta=0.1, csat_shift=-1.0)
     )  # fmt: skip
     program = b.staff.teams[team].program
     text = "CRM outage: customer history unavailable, agents worked from notes"
-    b.events.append(PlannedEvent(program, team, week, 1, 2, 7, 21, "outage", text))
+    b.events.append(PlannedEvent(program, team, weeks[0], 0, last - first, 0, 24, "outage", text))
     b.cases.append(
         Case(
             "outage",
             "outage",
-            f"{text}; the whole team's AHT rises and FCR and CSAT drop on those two days.",
+            f"{text}; for three weeks the whole team's AHT rises and FCR and CSAT drop.",
             ("aht", "fcr", "csat"),
-            b.labels([week]),
+            b.labels(weeks),
             team_ids=(b.team_id(team),),
             agent_ids=tuple(b.agent_id(a) for a in b.staff.agents_of_team(team)),
             expected_cause="systemic",
             expected_recommendation="process_fix",
-            details={"event_days": [str(_date(b, first)), str(_date(b, last))]},
+            details={"event_days": [str(_date(b, d)) for d in range(first, last + 1)]},
         )
     )
 
@@ -197,7 +202,7 @@ def _plant_systemic(b: _Builder) -> None:
     weeks = b.tail(4)
     agents = b.staff.agents_of_team(SYSTEMIC_TEAM)
     for a in agents:
-        b.effects.resolve_delta[a, weeks] -= 0.2
+        b.effects.resolve_delta[a, weeks] -= SYSTEMIC_RESOLVE_DROP
         b.effects.csat_shift[a, weeks] -= 0.3
     b.cases.append(
         Case(
@@ -227,7 +232,7 @@ def _decline_quality(
 
 def _decline_fcr(b: _Builder, agent: int) -> list[int]:
     weeks = b.tail(8)
-    b.effects.resolve_delta[agent, weeks] -= 0.4 * RAMP8
+    b.effects.resolve_delta[agent, weeks] -= FCR_DECLINE_DEPTH * RAMP8
     return weeks
 
 
@@ -285,7 +290,8 @@ def _plant_fcr_decline_uncoached(b: _Builder) -> None:
 def _plant_qa_decline_coached_twice(b: _Builder) -> None:
     agent = b.agent(16, 4)
     weeks = _decline_quality(b, agent, ("empathy",), 1.6)
-    coached = _coach(b, agent, [(5, "one_to_one"), (2, "training")], "qa", "empathy")
+    # both sessions precede the last weeks still below: coaching that did not close the gap
+    coached = _coach(b, agent, [(6, "one_to_one"), (3, "training")], "qa", "empathy")
     _individual_case(
         b, "qa_decline_coached_twice", agent, "qa", weeks,
         "QA falls over 8 weeks on the empathy criteria; two coaching sessions on empathy "

@@ -22,6 +22,7 @@ from upswing.performance.rules.causes import (
     gap_share,
     name_behaviours,
     share_reason,
+    shares_gap,
 )
 from upswing.performance.rules.gaps import (
     DIAGNOSED_METRICS,
@@ -29,6 +30,7 @@ from upswing.performance.rules.gaps import (
     TrendAssessment,
     evaluate_sustained_gap,
     evaluate_trend,
+    is_worse,
     pool,
 )
 from upswing.performance.rules.ladder import LadderInput, climb_ladder
@@ -135,6 +137,12 @@ def _metric_finding(gap: GapAssessment, pair: PairAssessment, ctx: _Context) -> 
         return _gap_finding(gap, pair, ctx)
     if gap.state is GapState.INSUFFICIENT:
         return _insufficient_finding(gap, ctx)
+    if gap.state is GapState.NOT_SUSTAINED and shares_gap(gap, ctx.inputs.config):
+        shared = _shared_team_gap(gap, ctx)
+        if shared is not None:  # the agent's own intervals are too wide to show the team's gap
+            hinted = [j for j in gap.judgements if j.point_below]
+            n = sum(j.observation.n for j in hinted if j.observation is not None)
+            return _shared_possible_gap(gap, hinted, n, shared, ctx)
     if gap.series.metric == "aht" and pair.verdict is PairVerdict.SLOWER_BUT_RESOLVING:
         return None  # longer calls that resolve more: not a decline to warn about
     trend = evaluate_trend(gap.series, ctx.inputs.last_period, ctx.inputs.config)
@@ -279,6 +287,9 @@ def _insufficient_finding(gap: GapAssessment, ctx: _Context) -> Finding:
     config, series = ctx.inputs.config, gap.series
     hinted = [j for j in gap.judgements if j.point_below]
     n = sum(j.observation.n for j in hinted if j.observation is not None)
+    shared = _shared_team_gap(gap, ctx)
+    if shared is not None:
+        return _shared_possible_gap(gap, hinted, n, shared, ctx)
     reasons = [
         f"{wording.label(series.metric)} point estimates were below the standard in "
         f"{len(hinted)} of the last {len(gap.window)} {wording.unit_word(gap.window)} "
@@ -296,6 +307,68 @@ def _insufficient_finding(gap: GapAssessment, ctx: _Context) -> Finding:
         FindingKind.POSSIBLE_GAP,
         Cause.INSUFFICIENT_DATA,
         Recommendation.MONITOR,
+        evidence.periods,
+        reasons,
+        evidence,
+    )
+
+
+def _shared_team_gap(gap: GapAssessment, ctx: _Context) -> str | None:
+    """Too few observations to judge the agent, but the gap is plainly the team's: most of it
+    shows the same gap, and the team's own value (its whole sample) is below the SLA floor in
+    k of the window's periods. Returns the sentence saying so, or None."""
+    config, series = ctx.inputs.config, gap.series
+    share = ctx.shares.get(("team", series.team_id, series.metric))
+    if share is None or not share.is_systemic(config):
+        return None
+    team_below = [
+        j.period
+        for j in gap.judgements
+        if j.observation is not None
+        and j.observation.baseline is not None
+        and j.observation.sla_floor is not None
+        and is_worse(series.metric, j.observation.baseline, j.observation.sla_floor)
+    ]
+    if len(team_below) < config.periods_below:
+        return None
+    return (
+        share_reason(share, series.metric, wording.span(gap.window), config)
+        + f" The team's own {wording.label(series.metric)} was below the SLA floor in "
+        f"{len(team_below)} of those weeks ({wording.labels(team_below)}): the gap is the "
+        "team's, a process problem, whatever this agent's small sample says."
+    )
+
+
+def _shared_possible_gap(gap, hinted, n, shared: str, ctx: _Context) -> Finding:
+    series = gap.series
+    reasons = [
+        f"{wording.label(series.metric)} point estimates were below the standard in "
+        f"{len(hinted)} of the last {len(gap.window)} {wording.unit_word(gap.window)} "
+        f"({wording.labels([j.period for j in hinted])}), on only "
+        f"{wording.sample(series.metric, n)}: too few to judge the agent alone, "
+        "and the agent's own intervals do not show it either way.",
+        shared,
+    ]
+    decision = climb_ladder(
+        LadderInput(
+            FindingKind.POSSIBLE_GAP,
+            Cause.SYSTEMIC,
+            series.metric,
+            (),
+            False,
+            None,
+            ctx.inputs.as_of,
+            (),
+        ),
+        ctx.inputs.config,
+    )
+    reasons += decision.reasons
+    evidence = Evidence(periods=tuple(j.period.label for j in hinted), snapshots=_refs(hinted))
+    return _finding(
+        series,
+        FindingKind.POSSIBLE_GAP,
+        Cause.SYSTEMIC,
+        decision.recommendation,
         evidence.periods,
         reasons,
         evidence,
@@ -347,13 +420,16 @@ def _rushing_finding(aht: AgentSeries, pair: PairAssessment, ctx: _Context) -> F
         and e.team_id in (None, "", aht.team_id)
         and sum(e.covers(p) for p in pair.recent) >= config.periods_below
     ]
-    cause = Cause.SYSTEMIC if events else Cause.INDIVIDUAL
+    shared = _shared_partner_decline(aht, pair, ctx)
+    cause = Cause.SYSTEMIC if events or shared else Cause.INDIVIDUAL
     if events:
         reasons.append(
             event_reason(events, config.periods_below, len(pair.recent)).replace(
                 "the weeks below the standard", "the recent weeks"
             )
         )
+    if shared:
+        reasons.append(shared)
     decision = climb_ladder(
         LadderInput(
             FindingKind.RUSHING,
@@ -383,6 +459,22 @@ def _rushing_finding(aht: AgentSeries, pair: PairAssessment, ctx: _Context) -> F
         reasons,
         evidence,
     )
+
+
+def _shared_partner_decline(aht: AgentSeries, pair: PairAssessment, ctx: _Context) -> str:
+    """The resolution side of the pair fell for most of the team (or program) in the same
+    weeks: that fall is the process's, so faster calls alongside it are not shown to be rushing.
+    Returns the sentence saying so, or ""."""
+    config, metric = ctx.inputs.config, pair.partner.metric
+    for scope, group_id in (("team", aht.team_id), ("program", aht.program_id)):
+        share = ctx.shares.get((scope, group_id, metric))
+        if share is not None and share.is_systemic(config):
+            return (
+                share_reason(share, metric, wording.span(pair.recent), config)
+                + f" The fall in {wording.label(metric)} is shared, so it is not the agent's "
+                "rushing."
+            )
+    return ""
 
 
 def _refs(judgements) -> tuple[str, ...]:

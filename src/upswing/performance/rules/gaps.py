@@ -9,6 +9,7 @@ convicts nor clears. A period without data is a gap in the series, never skipped
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +24,7 @@ from upswing.performance.rules.types import (
     Verdict,
 )
 from upswing.periods import Period
+from upswing.stats.trend import MIN_TREND_LENGTH
 
 # Metrics a person is diagnosed on: they control them and each value has an interval.
 DIAGNOSED_METRICS = tuple(
@@ -258,14 +260,22 @@ def evaluate_trend(
     if present.size < config.trend_min_periods:
         return None
     worse_sign = 1.0 if CATALOG[series.metric].better is Better.HIGHER else -1.0
+    # Cheapest test first: most series have neither a Mann-Kendall decline nor a CUSUM signal,
+    # and then Sen's slope (the costly part) is never needed. The outcome is the same.
+    z, p_value = _mann_kendall_z(values[present])
+    declining = z * worse_sign < 0 and p_value < config.trend_alpha
+    cusum_at = None
+    if not declining:
+        cusum_at = _cusum_signal(series, observations, values, present, worse_sign, config)
+        if cusum_at is None:
+            return None
     mk = stats.mann_kendall(values, alpha=config.trend_alpha)
     fitted_first = mk.sen_intercept
     fitted_last = mk.sen_intercept + mk.sen_slope * (len(periods) - 1)
-    material = _material_change(fitted_first, fitted_last, worse_sign, config)
-    declining = mk.z * worse_sign < 0 and mk.p_value < config.trend_alpha
-    cusum_at = _cusum_signal(series, observations, values, present, worse_sign, config)
-    if not material or not (declining or cusum_at is not None):
+    if not _material_change(fitted_first, fitted_last, worse_sign, config):
         return None
+    if declining:
+        cusum_at = _cusum_signal(series, observations, values, present, worse_sign, config)
     refs = tuple(o.ref for o in observations if o is not None and o.ref is not None)
     return TrendAssessment(
         periods=periods,
@@ -276,6 +286,39 @@ def evaluate_trend(
         cusum_period=periods[cusum_at] if cusum_at is not None else None,
         refs=refs,
     )
+
+
+def _mann_kendall_z(x: np.ndarray) -> tuple[float, float]:
+    """Mann-Kendall's z and two-sided p exactly as stats.mann_kendall computes them (tie
+    correction, continuity correction), without Sen's slope; plain Python on a short series
+    is several times faster than numpy's per-call overhead."""
+    xs = x.tolist()
+    n = len(xs)
+    if n < MIN_TREND_LENGTH:
+        return 0.0, 1.0
+    s = 0
+    for i, earlier in enumerate(xs):
+        for later in xs[i + 1 :]:
+            s += (later > earlier) - (later < earlier)
+    ties = Counter(xs).values()
+    var_s = (n * (n - 1) * (2 * n + 5) - sum(t * (t - 1) * (2 * t + 5) for t in ties)) / 18.0
+    z = 0.0 if s == 0 or var_s <= 0 else (s - math.copysign(1.0, s)) / math.sqrt(var_s)
+    return z, math.erfc(abs(z) / math.sqrt(2.0))
+
+
+def _one_sided_cusum_signals(
+    xs: list[float], target: float, sigma: float, worse_sign: float, config: DiagnosisConfig
+) -> list[int]:
+    """The worse-direction side of stats.tabular_cusum (K = k*sigma, H = h*sigma, no reset):
+    the positions whose statistic exceeds H, computed with the same float operations."""
+    reference, interval = config.cusum_k * sigma, config.cusum_h * sigma
+    statistic, signals = 0.0, []
+    for i, x in enumerate(xs):
+        step = (target - reference) - x if worse_sign > 0 else x - (target + reference)
+        statistic = max(0.0, statistic + step)
+        if statistic > interval:
+            signals.append(i)
+    return signals
 
 
 def _material_change(first: float, last: float, worse_sign: float, config: DiagnosisConfig) -> bool:
@@ -290,18 +333,16 @@ def _cusum_signal(series, observations, values, present, worse_sign, config) -> 
     standard error of one period; a signal in the worse direction in the last 3 periods."""
     half = max(2, present.size // 2)
     target = float(np.mean(values[present[:half]]))
+    z = stats.z_for_confidence(config.confidence)
     errors = []
     for index in present:
         obs = observations[index]
         if obs.ci_low is not None and obs.ci_high is not None and math.isfinite(obs.ci_high):
-            errors.append(
-                (obs.ci_high - obs.ci_low) / (2 * stats.z_for_confidence(config.confidence))
-            )
+            errors.append((obs.ci_high - obs.ci_low) / (2 * z))
     sigma = float(np.median(errors)) if errors else 0.0
     if not sigma > 0:
         return None
-    chart = stats.tabular_cusum(values[present], target, sigma, k=config.cusum_k, h=config.cusum_h)
-    signals = chart.lower_signals if worse_sign > 0 else chart.upper_signals
+    signals = _one_sided_cusum_signals(values[present].tolist(), target, sigma, worse_sign, config)
     recent = [i for i in signals if i >= present.size - 3]
     if not recent:
         return None

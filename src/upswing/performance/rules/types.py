@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from upswing.periods import Period
 
 # Stored on every finding: a change to any rule or default below bumps it.
-RULES_VERSION = "diagnosis-2026.1"
+RULES_VERSION = "diagnosis-2026.2"
 
 
 class Cause(enum.StrEnum):
@@ -137,12 +137,19 @@ class AgentSeries:
     program_id: str
     metric: str
     observations: tuple[Observation, ...]
+    # period -> observation, built once: the rules look periods up many times per series
+    _by_period: dict[Period, Observation] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
+
+    def __post_init__(self) -> None:
+        index: dict[Period, Observation] = {}
+        for obs in self.observations:
+            index.setdefault(obs.period, obs)  # the first one wins, as a scan would find it
+        object.__setattr__(self, "_by_period", index)
 
     def at(self, period: Period) -> Observation | None:
-        for obs in self.observations:
-            if obs.period == period:
-                return obs
-        return None
+        return self._by_period.get(period)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,70 @@
+"""Read-side selectors for coaching: select_related / prefetch applied here and nowhere else.
+
+They do not scope by user: callers pass a queryset already narrowed by the access check
+(`base`), or use them in services that run for everyone (CLI, reports under an access check).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Prefetch, QuerySet
+
+from upswing.coaching.models import ActionItem, CoachingSession
+
+
+def _sessions(base: QuerySet[CoachingSession] | None = None) -> QuerySet[CoachingSession]:
+    qs = base if base is not None else CoachingSession.objects.all()
+    return qs.select_related("agent", "agent__user", "coach", "finding").prefetch_related(
+        Prefetch("actions", queryset=ActionItem.objects.select_related("owner"))
+    )
+
+
+def session_detail(pk: int, base: QuerySet[CoachingSession] | None = None) -> CoachingSession:
+    """One session with its agent, coach, finding and actions (DoesNotExist if absent)."""
+    return _sessions(base).get(pk=pk)
+
+
+def sessions_for_agent(
+    agent_code: str, base: QuerySet[CoachingSession] | None = None
+) -> QuerySet[CoachingSession]:
+    return _sessions(base).filter(agent__code=agent_code).order_by("-coached_at")
+
+
+def sessions_for_finding(
+    finding_id: int, base: QuerySet[CoachingSession] | None = None
+) -> QuerySet[CoachingSession]:
+    return _sessions(base).filter(finding_id=finding_id).order_by("coached_at")
+
+
+def sessions_between(
+    first: dt.date,
+    last: dt.date,
+    *,
+    program: str | None = None,
+    base: QuerySet[CoachingSession] | None = None,
+) -> QuerySet[CoachingSession]:
+    """Sessions held from `first` to `last` (inclusive), optionally of one program's agents
+    (by their membership on the session day's program)."""
+    qs = _sessions(base).filter(coached_at__date__gte=first, coached_at__date__lte=last)
+    if program:
+        qs = qs.filter(agent__memberships__team__program__code=program).distinct()
+    return qs.order_by("coached_at")
+
+
+def open_action_items(
+    *, owner=None, base: QuerySet[ActionItem] | None = None
+) -> QuerySet[ActionItem]:
+    """Agreed actions not done yet, soonest due first; optionally one owner's."""
+    qs = base if base is not None else ActionItem.objects.all()
+    qs = qs.filter(done_at__isnull=True).select_related("session", "session__agent", "owner")
+    if owner is not None:
+        qs = qs.filter(owner=owner)
+    return qs.order_by("due_on", "pk")
+
+
+def follow_ups_due(
+    day: dt.date, base: QuerySet[CoachingSession] | None = None
+) -> QuerySet[CoachingSession]:
+    """Sessions whose follow-up date has come by `day`."""
+    return _sessions(base).filter(follow_up_on__lte=day).order_by("follow_up_on")

@@ -107,6 +107,25 @@ ROUTES: dict[str, tuple[list[tuple[str, str]], object]] = {
     "admin:*": ([("/admin/", "")], _admin),
 }
 
+
+def _feature_routes() -> dict:
+    """Each feature lists its own URLs in tests/site/routes_<feature>.py (a ROUTES dict of the
+    same shape, expectations built from this module's VISIBLE), so features can add pages
+    without editing this file; the inventory below still fails on any URL left out."""
+    import importlib
+    import pathlib
+
+    merged = {}
+    for path in sorted(pathlib.Path(__file__).parent.glob("routes_*.py")):
+        module = importlib.import_module(path.stem)
+        clash = set(module.ROUTES) & (set(ROUTES) | set(merged))
+        assert not clash, f"{path.name} redefines routes {sorted(clash)}"
+        merged.update(module.ROUTES)
+    return merged
+
+
+ROUTES.update(_feature_routes())
+
 CASES = [
     pytest.param(persona, route, path, code, id=f"{persona}-{path}")
     for persona in PERSONAS

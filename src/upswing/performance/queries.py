@@ -97,4 +97,3 @@ def scorecard_for_range(level: str, entity: str, first: Period, last: Period) ->
             )
         )
     return lines
-

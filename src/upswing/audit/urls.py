@@ -1,0 +1,9 @@
+from django.urls import path
+
+from upswing.audit import views
+
+app_name = "audit"
+
+urlpatterns = [
+    path("", views.audit_events_page, name="events"),
+]

@@ -1,0 +1,136 @@
+"""Starting an import from an upload and recording how it ended (each with its audit event).
+
+The upload is written to UPSWING_HOME/uploads under a random name (the user's file name is
+kept only as a label), an XLSX archive is checked for zip bombs before anything else, and the
+import itself runs in the background (`upswing.imports.jobs`).
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from upswing.audit.access import IMPORT_OBJECT_TYPE
+from upswing.audit.actions import record_event
+from upswing.audit.middleware import current_request_id
+from upswing.imports import options
+from upswing.imports.access import can_import
+from upswing.imports.models import ImportRun, RunStatus
+from upswing.ingest.adapters import ADAPTERS
+from upswing.ingest.readers import ReadError, check_xlsx_archive
+from upswing.org.models import Role
+
+
+def do_start_import(*, actor, upload, kind: str, reader: str, source: str = "") -> ImportRun:
+    """Save the upload and queue its import; the caller starts the job after commit."""
+    if not can_import(actor):
+        raise PermissionDenied("Only administrators import files.")
+    if upload.size > options.max_upload_bytes():
+        raise ValidationError("the file is larger than the upload limit")
+    suffix = Path(upload.name or "").suffix.lower()
+    if suffix not in options.SUFFIXES:
+        raise ValidationError(f"unknown file type {suffix!r}")
+    _check_reader(reader)
+    stored = f"{secrets.token_hex(16)}{suffix}"
+    path = options.uploads_dir() / stored
+    _save(upload, path)
+    try:
+        if suffix in options.XLSX_SUFFIXES:
+            check_xlsx_archive(path)
+    except ReadError as exc:
+        path.unlink(missing_ok=True)
+        # The message names the stored file; say it with the user's own file name.
+        raise ValidationError(str(exc).replace(stored, Path(upload.name).name)) from None
+    try:
+        with transaction.atomic():
+            run = ImportRun.objects.create(
+                created_by=actor,
+                kind=kind,
+                reader=reader,
+                source=_source(reader, source),
+                file_name=Path(upload.name).name[:255],
+                stored_name=stored,
+                size_bytes=upload.size,
+                request_id=current_request_id(),
+            )
+            record_event(
+                actor=actor,
+                role=Role.ADMIN,
+                action=f"import.{kind}",
+                object_type=IMPORT_OBJECT_TYPE,
+                object_id=str(run.pk),
+                changes={
+                    "status": [None, RunStatus.QUEUED],
+                    "file_name": [None, run.file_name],
+                    "size_bytes": [None, run.size_bytes],
+                    "reader": [None, reader],
+                },
+            )
+    except Exception:
+        path.unlink(missing_ok=True)
+        raise
+    return run
+
+
+def _check_reader(reader: str) -> None:
+    if reader == options.CANONICAL or reader in ADAPTERS:
+        return
+    name = reader.removeprefix(options.MAPPING_PREFIX)
+    if reader.startswith(options.MAPPING_PREFIX) and name in options.mapping_examples():
+        return
+    raise ValidationError(f"unknown reader {reader!r}")
+
+
+def _source(reader: str, label: str) -> str:
+    if reader in ADAPTERS:
+        return reader
+    if reader == options.CANONICAL:
+        return label
+    return ""  # a mapping names its own source
+
+
+def _save(upload, path: Path) -> None:
+    written = 0
+    limit = options.max_upload_bytes()
+    with path.open("xb") as out:
+        path.chmod(0o600)
+        for chunk in upload.chunks():
+            written += len(chunk)
+            if written > limit:
+                out.close()
+                path.unlink(missing_ok=True)
+                raise ValidationError("the file is larger than the upload limit")
+            out.write(chunk)
+
+
+def do_finish_import(run_id: int, *, status: RunStatus, **fields) -> ImportRun:
+    """Record the outcome of a run, with its audit event, in one transaction."""
+    with transaction.atomic():
+        run = ImportRun.objects.select_for_update().select_related("created_by").get(pk=run_id)
+        before = run.status
+        for name, value in fields.items():
+            setattr(run, name, value)
+        run.status = status
+        run.stage = ""
+        run.finished_at = timezone.now()
+        run.save()
+        changes = {"status": [before, status]}
+        for name in ("rows_read", "inserted", "updated", "unchanged", "more_errors"):
+            if getattr(run, name):
+                changes[name] = [None, getattr(run, name)]
+        if run.error_summary:
+            changes["error_summary"] = [None, run.error_summary[:500]]
+        record_event(
+            actor=run.created_by if run.created_by_id else "system",
+            role=Role.ADMIN,
+            action=f"import.{run.kind}",
+            object_type=IMPORT_OBJECT_TYPE,
+            object_id=str(run.pk),
+            changes=changes,
+            request_id=run.request_id,
+        )
+    return run

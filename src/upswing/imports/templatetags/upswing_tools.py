@@ -1,0 +1,28 @@
+"""`{% tool_links user as links %}`: the role tools the base layout's navigation offers
+(targets, imports, audit trail), each only to users who may open it."""
+
+from __future__ import annotations
+
+from django import template
+from django.urls import reverse
+
+from upswing.audit.access import can_browse_audit
+from upswing.imports.access import can_import
+from upswing.org.access import reach_of
+
+register = template.Library()
+
+
+@register.simple_tag
+def tool_links(user) -> list[tuple[str, str]]:
+    if user is None or not user.is_authenticated:
+        return []
+    reach = reach_of(user)
+    links = []
+    if reach.is_admin or reach.sees_people or reach.report_clients or reach.report_programs:
+        links.append(("Targets", reverse("performance:targets_index")))
+    if can_import(user):
+        links.append(("Imports", reverse("imports:index")))
+    if can_browse_audit(user):
+        links.append(("Audit trail", reverse("audit:events")))
+    return links

@@ -1,0 +1,43 @@
+"""Doors the API needs beyond the features' own access modules.
+
+Targets are read through `upswing.performance.target_access` (the targets pages use the same
+functions); only the single-record door lives here until that module grows one. Findings
+have no page yet, so their scope is written here, with the rule of agent scorecard rows:
+
+- findings: people-roles only, and only findings recorded while the agent was on a team the
+  user may see (a lead does not see a transferred agent's findings on the next team);
+  client viewers and agents see none (a finding's recommendation is a manager's tool).
+- imports: admins only.
+
+`access_*_by_id` answers the same 404 for a record that does not exist and for one the user
+may not see.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from upswing.org.access import reach_of, visible_teams
+from upswing.performance.models import Finding, Target
+from upswing.performance.target_access import visible_targets
+
+
+def access_target_by_id(user, target_id: int) -> Target:
+    found = visible_targets(user).select_related("program", "team").filter(pk=target_id).first()
+    if found is None:
+        raise Http404("No target with that id.")
+    return found
+
+
+def visible_findings(user) -> QuerySet[Finding]:
+    reach = reach_of(user)
+    if reach.is_admin:
+        return Finding.objects.all()
+    if not reach.sees_people:
+        return Finding.objects.none()
+    return Finding.objects.filter(team_code__in=visible_teams(user).values("code"))
+
+
+def may_import(user) -> bool:
+    return reach_of(user).is_admin

@@ -1,0 +1,53 @@
+"""The REST API: one NinjaAPI mounted at /api/ (see docs/api.md).
+
+- Schema at /api/openapi.json, public: it describes endpoints, never data.
+- Interactive docs at /api/docs for signed-in users only (see urls.py), served from
+  ninja's bundled static files so the site's strict Content-Security-Policy still holds.
+- Every operation needs a bearer token or the session (upswing.api.auth); every response
+  is marked not cacheable (people's numbers).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from ninja import NinjaAPI
+
+from upswing.api import findings, imports, people, scorecards, targets
+from upswing.api.auth import API_AUTH
+from upswing.audit.concurrency import StaleEdit
+
+
+class UpswingAPI(NinjaAPI):
+    def create_response(self, request, data, *, status=None, temporal_response=None):
+        response = super().create_response(
+            request, data, status=status, temporal_response=temporal_response
+        )
+        response["Cache-Control"] = "no-store, private"
+        return response
+
+
+api = UpswingAPI(
+    title="Upswing API",
+    version="1",
+    description=(
+        "Scorecards, targets, imports and findings of Upswing, scoped exactly like the pages. "
+        "Authenticate with `Authorization: Bearer <token>` (`upswing api-token create`) or the "
+        "browser session (send `X-CSRFToken` on POST)."
+    ),
+    auth=API_AUTH,
+    urls_namespace="api",
+    docs_url=None,
+)
+
+for module in (people, scorecards, targets, imports, findings):
+    api.add_router("/", module.router)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc):
+    return api.create_response(request, {"detail": str(exc) or "Forbidden"}, status=403)
+
+
+@api.exception_handler(StaleEdit)
+def _stale(request, exc):
+    return api.create_response(request, {"detail": str(exc)}, status=409)

@@ -1,0 +1,213 @@
+"""Scorecards and trends, read only through `visible_snapshots` (performance.access).
+
+A lead reading an agent who moved to another team sees the weeks on the lead's team only,
+for single periods and for ranges alike, exactly like the agent's page.
+"""
+
+from django.db.models import Max, QuerySet, Sum
+from ninja import Router
+from ninja.errors import HttpError
+
+from upswing import stats
+from upswing.api.schemas import (
+    ErrorOut,
+    LevelParam,
+    MetricCode,
+    PeriodKindParam,
+    ScorecardOut,
+    TrendOut,
+)
+from upswing.metrics import CATALOG, METRIC_CODES, Aggregate, value_from_totals
+from upswing.org.access import access_agent_by_id, access_program_by_id, access_team_by_id
+from upswing.performance import selectors
+from upswing.performance.models import Level
+from upswing.performance.queries import ScoreLine
+from upswing.performance.rules import Status
+from upswing.periods import Period, PeriodKind, parse_period
+
+router = Router(tags=["scorecards"])
+
+FIRST_YEAR, LAST_YEAR = 1990, 2999
+
+ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+DOORS = {
+    LevelParam.PROGRAM: access_program_by_id,
+    LevelParam.TEAM: access_team_by_id,
+    LevelParam.AGENT: access_agent_by_id,
+}
+
+
+@router.get("/scorecards", response={200: ScorecardOut, **ERRORS}, url_name="scorecards")
+def get_scorecard(request, level: LevelParam, entity: str, period: str | None = None):
+    """One program's, team's or agent's values for a period: `2026-W44`, `2026-10`, or a range
+    `2026-07..2026-09` combined from numerators and sample sizes (never averaged). Without a
+    period: the latest week. A range has no baseline, floor or target (they vary inside it)."""
+    user = request.auth
+    DOORS[level](user, entity)
+    rows = selectors.entity_rows(user, level.value, entity)
+    label, lines = _lines(rows, period)
+    return {
+        "level": level,
+        "entity": entity,
+        "period": label,
+        "values": [_value_out(line) for line in lines],
+    }
+
+
+def _lines(rows: QuerySet, period: str | None) -> tuple[str | None, list[ScoreLine]]:
+    try:
+        if period and ".." in period:
+            first, last = (_parse(p) for p in period.split("..", 1))
+            if first.kind is not last.kind or last < first:
+                raise ValueError("a range runs from one period to a later one of the same kind")
+            return f"{first.label}..{last.label}", range_lines(rows, first, last)
+        chosen = _parse(period) if period else _latest(rows, PeriodKind.WEEK)
+    except ValueError as exc:
+        raise HttpError(422, str(exc)) from None
+    if chosen is None:
+        return None, []
+    return chosen.label, period_lines(rows, chosen)
+
+
+def _parse(label: str) -> Period:
+    """parse_period, kept to years a scorecard can have (a trend steps back from it)."""
+    period = parse_period(label)
+    if not FIRST_YEAR <= period.start.year <= LAST_YEAR:
+        raise ValueError(f"{label!r}: periods run from {FIRST_YEAR} to {LAST_YEAR}")
+    return period
+
+
+def _latest(rows: QuerySet, kind: PeriodKind) -> Period | None:
+    start = rows.filter(period_kind=kind.value).aggregate(last=Max("period_start"))["last"]
+    return Period(kind, start) if start else None
+
+
+def period_lines(rows: QuerySet, period: Period) -> list[ScoreLine]:
+    found = rows.filter(period_kind=period.kind.value, period_start=period.start)
+    by_metric = {r.metric: r for r in found}
+    return [
+        ScoreLine(
+            r.metric,
+            r.value,
+            r.numerator,
+            r.n,
+            r.ci_low,
+            r.ci_high,
+            r.baseline,
+            r.sla_floor,
+            r.kpi_target,
+            r.status,
+        )
+        for code in METRIC_CODES
+        if (r := by_metric.get(code)) is not None
+    ]
+
+
+def range_lines(rows: QuerySet, first: Period, last: Period) -> list[ScoreLine]:
+    """`performance.queries.scorecard_for_range` over the rows the user may read.
+
+    That function reads every snapshot of the entity; called directly it would add a
+    transferred agent's weeks on another team to the old lead's totals. Same arithmetic
+    (tests/api check both agree where everything is visible).
+    """
+    totals = (
+        rows.filter(
+            period_kind=first.kind.value,
+            period_start__gte=first.start,
+            period_start__lte=last.start,
+        )
+        .values("metric")
+        .annotate(numerator=Sum("numerator"), n=Sum("n"))
+    )
+    by_metric = {t["metric"]: t for t in totals}
+    lines = []
+    for code in METRIC_CODES:
+        total = by_metric.get(code)
+        if not total or not total["n"]:
+            continue
+        metric = CATALOG[code]
+        low = high = None
+        if metric.aggregate is Aggregate.SHARE:
+            interval = stats.compute_wilson_interval(total["numerator"], total["n"])
+            low, high = interval.low * 100, interval.high * 100
+        value = value_from_totals(metric, total["numerator"], total["n"])
+        lines.append(
+            ScoreLine(
+                code,
+                value,
+                total["numerator"],
+                total["n"],
+                low,
+                high,
+                None,
+                None,
+                None,
+                Status.NO_TARGET.value,
+            )
+        )
+    return lines
+
+
+def _interval(low: float | None, high: float | None) -> dict | None:
+    return None if low is None or high is None else {"low": low, "high": high}
+
+
+def _value_out(line: ScoreLine) -> dict:
+    metric = CATALOG[line.metric]
+    return {
+        "metric": line.metric,
+        "label": metric.label,
+        "unit": metric.unit.value,
+        "value": line.value,
+        "n": line.n,
+        "interval": _interval(line.ci_low, line.ci_high),
+        "baseline": line.baseline,
+        "floor": line.sla_floor,
+        "target": line.kpi_target,
+        "status": line.status,
+    }
+
+
+@router.get("/programs/{code}/trend", response={200: TrendOut, **ERRORS}, url_name="program_trend")
+def get_program_trend(
+    request,
+    code: str,
+    metric: MetricCode,
+    kind: PeriodKindParam = PeriodKindParam.WEEK,
+    period: str | None = None,
+):
+    """The metric over the 26 weeks (or 12 months) up to `period` (default: the latest);
+    a period without data is a point with a null value, not left out."""
+    user = request.auth
+    program = access_program_by_id(user, code)
+    rows = selectors.entity_rows(user, Level.PROGRAM, program.code)
+    period_kind = PeriodKind(kind.value)
+    try:
+        last = _parse(period) if period else _latest(rows, period_kind)
+    except ValueError as exc:
+        raise HttpError(422, str(exc)) from None
+    if last is not None and last.kind is not period_kind:
+        raise HttpError(422, f"{period!r} is not a {kind.value}")
+    points = []
+    if last is not None:
+        points = selectors.trend(user, Level.PROGRAM, program.code, metric.value, last)
+    return {
+        "program": program.code,
+        "metric": metric.value,
+        "kind": kind,
+        "points": [
+            {
+                "period": p.period.label,
+                "start": p.period.start,
+                "end": p.period.end,
+                "value": p.value,
+                "n": p.n,
+                "interval": _interval(p.ci_low, p.ci_high),
+                "baseline": p.baseline,
+                "floor": p.sla_floor,
+                "target": p.kpi_target,
+                "status": p.status or "no_data",
+            }
+            for p in points
+        ],
+    }

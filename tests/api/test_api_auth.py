@@ -1,0 +1,148 @@
+"""Signing in to the API: bearer tokens (stored only as a digest) and the session with CSRF."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+
+import pytest
+from click.testing import CliRunner
+from django.test import Client
+from django.utils import timezone
+
+from api.conftest import bearer
+from upswing.api.actions import do_revoke_api_token
+from upswing.api.models import ApiToken
+from upswing.audit.models import AuditEvent
+from upswing.cli import main
+
+TARGET = {"program": "P1", "metric": "fcr", "sla_floor": 70, "kpi_target": 80,
+          "source": "MSA §4.2", "effective_from": "2026-11-02"}  # fmt: skip
+
+
+def test_a_valid_token_opens_the_users_scope_and_records_its_use(org, token_for):
+    token = token_for("lead")
+    response = Client().get("/api/teams", **bearer(token))
+    assert response.status_code == 200
+    assert [t["code"] for t in response.json()["items"]] == ["T1"]
+    stored = ApiToken.objects.get(user=org.user("lead"))
+    assert stored.last_used_at is not None
+
+
+def test_the_token_is_never_stored_in_clear(org, token_for):
+    token = token_for("manager")
+    stored = ApiToken.objects.get(user=org.user("manager"))
+    assert stored.token_hash == hashlib.sha256(token.encode()).hexdigest()
+    row = json.dumps(list(ApiToken.objects.filter(pk=stored.pk).values()), default=str)
+    assert token not in row
+    assert token[12:] not in row  # only the first characters are kept, to tell tokens apart
+    event = AuditEvent.objects.get(action="api_token.create", object_id=str(stored.pk))
+    assert token not in json.dumps(event.changes)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Bearer upsw_wrong",
+        "Bearer ",
+        "Token something",
+        "Basic YWRtaW46YWRtaW4=",
+        "Bearer " + "x" * 500,
+    ],
+)
+def test_wrong_tokens_get_401(org, header):
+    response = Client().get("/api/programs", HTTP_AUTHORIZATION=header)
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Unauthorized"}
+
+
+def test_a_revoked_token_gets_401_at_once(org, token_for):
+    token = token_for("admin")
+    client = Client()
+    assert client.get("/api/programs", **bearer(token)).status_code == 200
+    do_revoke_api_token(ApiToken.objects.get(user=org.user("admin")), actor="tests")
+    assert client.get("/api/programs", **bearer(token)).status_code == 401
+
+
+def test_a_token_of_a_deactivated_user_gets_401(org, token_for):
+    token = token_for("hr")
+    user = org.user("hr")
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    assert Client().get("/api/programs", **bearer(token)).status_code == 401
+
+
+def test_a_bad_token_is_not_rescued_by_a_session(session_as):
+    client = session_as("admin")
+    assert client.get("/api/programs").status_code == 200
+    assert client.get("/api/programs", HTTP_AUTHORIZATION="Bearer nope").status_code == 401
+
+
+def test_last_used_is_written_at_most_once_a_minute(org, token_for):
+    token = token_for("qa")
+    Client().get("/api/programs", **bearer(token))
+    stamp = ApiToken.objects.get(user=org.user("qa")).last_used_at
+    Client().get("/api/programs", **bearer(token))
+    assert ApiToken.objects.get(user=org.user("qa")).last_used_at == stamp
+    ApiToken.objects.filter(user=org.user("qa")).update(
+        last_used_at=timezone.now() - dt.timedelta(minutes=2)
+    )
+    Client().get("/api/programs", **bearer(token))
+    assert ApiToken.objects.get(user=org.user("qa")).last_used_at > stamp
+
+
+def test_session_post_without_csrf_is_refused(session_as):
+    client = session_as("manager", enforce_csrf=True)
+    response = client.post("/api/targets", TARGET, content_type="application/json")
+    assert response.status_code == 403
+    assert response.json() == {"detail": "CSRF check Failed"}
+
+
+def test_session_post_with_csrf_goes_through(session_as):
+    client = session_as("manager", enforce_csrf=True)
+    client.get("/api/docs")  # a page that sets the CSRF cookie
+    csrf = client.cookies["csrftoken"].value
+    response = client.post(
+        "/api/targets", TARGET, content_type="application/json", HTTP_X_CSRFTOKEN=csrf
+    )
+    assert response.status_code == 201, response.content
+
+
+def test_token_post_needs_no_csrf(token_for):
+    response = Client(enforce_csrf_checks=True).post(
+        "/api/targets", TARGET, content_type="application/json", **bearer(token_for("manager"))
+    )
+    assert response.status_code == 201
+
+
+def test_docs_need_a_session_and_the_schema_is_public(session_as):
+    anonymous = session_as("anonymous")
+    docs = anonymous.get("/api/docs")
+    assert docs.status_code == 302
+    assert docs["Location"].startswith("/login/?next=")
+    assert session_as("agent").get("/api/docs").status_code == 200
+    schema = anonymous.get("/api/openapi.json").json()
+    assert "/api/scorecards" in schema["paths"]
+    assert set(schema["components"]["securitySchemes"]) == {"BearerToken", "SessionWithCsrf"}
+
+
+def test_cli_creates_lists_and_revokes_tokens(org):
+    runner = CliRunner()
+    made = runner.invoke(main, ["api-token", "create", "--user", "lead", "--name", "bi"])
+    assert made.exit_code == 0, made.output
+    token = made.stdout.strip()
+    assert token.startswith("upsw_")
+    assert "not shown again" in made.stderr
+    assert Client().get("/api/teams", **bearer(token)).status_code == 200
+    listed = runner.invoke(main, ["api-token", "list", "--user", "lead"])
+    assert "\tbi\t" in listed.stdout
+    assert token not in listed.stdout
+    again = runner.invoke(main, ["api-token", "create", "--user", "lead", "--name", "bi"])
+    assert again.exit_code == 2
+    revoked = runner.invoke(main, ["api-token", "revoke", "--user", "lead", "--name", "bi"])
+    assert revoked.exit_code == 0, revoked.output
+    assert Client().get("/api/teams", **bearer(token)).status_code == 401
+    assert AuditEvent.objects.filter(action="api_token.revoke", actor_label="cli").exists()
+    missing = runner.invoke(main, ["api-token", "create", "--user", "nobody", "--name", "x"])
+    assert missing.exit_code == 2

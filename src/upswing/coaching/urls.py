@@ -1,0 +1,15 @@
+from django.urls import path
+
+from upswing.coaching import views
+
+app_name = "coaching"
+
+urlpatterns = [
+    path("coaching/", views.queue_page, name="queue"),
+    path("coaching/sessions/<int:pk>/", views.session_page, name="session"),
+    path("coaching/sessions/<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
+    path("coaching/actions/<int:pk>/done/", views.complete_action, name="action_done"),
+    path("agents/<str:code>/coaching/", views.agent_sessions_page, name="agent_sessions"),
+    path("agents/<str:code>/coaching/new/", views.record_for_agent, name="record_for_agent"),
+    path("findings/<int:pk>/coaching/new/", views.record_for_finding, name="record_for_finding"),
+]

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.db.models import Q
+
+from upswing.audit.models import AuditEvent
 from upswing.plans import documents, rules
+from upswing.plans.access import visible_plans
 from upswing.plans.models import Plan, VersionStatus
 
 
@@ -70,3 +76,60 @@ def export_plan(plan_id: int, fmt: str) -> bytes | None:
     status = version.get_status_display()
     render = documents.render_pdf if fmt == "pdf" else documents.render_docx
     return render(terms, status=status, version=version.number)
+
+
+# --- the pages ------------------------------------------------------------------------------
+
+AGENT_TIMELINE_ACTIONS = frozenset(
+    {
+        "plan.approve",
+        "plan.acknowledge",
+        "plan.checkpoint.record",
+        "plan.checkpoint.reflect",
+        "plan.final_review",
+        "plan.extend",
+        "plan.close",
+    }
+)
+AGENT_VERSION_STATUSES = (
+    VersionStatus.APPROVED,
+    VersionStatus.ACKNOWLEDGED,
+    VersionStatus.SUPERSEDED,
+)
+
+
+def visible_plan_rows(user):
+    """The list page's plans: scoped, with agent, team and program joined."""
+    return visible_plans(user).select_related("agent", "team", "program")
+
+
+def plan_versions(plan: Plan, *, agent_view: bool):
+    versions = plan.versions.select_related("created_by", "reviewed_by").order_by("-number")
+    if agent_view:
+        versions = versions.filter(status__in=AGENT_VERSION_STATUSES)
+    return list(versions)
+
+
+def plan_checkpoints(plan: Plan):
+    return list(
+        plan.checkpoints.filter(cancelled=False).select_related("completed_by").order_by("number")
+    )
+
+
+def plan_timeline(plan: Plan, *, agent_view: bool) -> list:
+    """The plan's audit events and its checkpoints', oldest first: the record's own history
+    (an agent reads it on the plan page; audit.access keeps the trail browser to HR and admins).
+
+    The agent sees the steps from HR's approval on, never the drafting and review before it,
+    nor who downloaded the packet.
+    """
+    checkpoint_ids = [str(pk) for pk in plan.checkpoints.values_list("pk", flat=True)]
+    events = AuditEvent.objects.filter(
+        Q(object_type="plans.plan", object_id=str(plan.pk))
+        | Q(object_type="plans.checkpoint", object_id__in=checkpoint_ids)
+    )
+    if agent_view:
+        events = events.filter(action__in=AGENT_TIMELINE_ACTIONS)
+        if plan.shared_at:
+            events = events.filter(at__gte=plan.shared_at - dt.timedelta(seconds=5))
+    return list(events.select_related("actor").order_by("at", "pk")[:500])

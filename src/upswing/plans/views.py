@@ -1,0 +1,651 @@
+"""Plan pages: list, detail, draft editor with live lint, HR review, acknowledgement,
+checkpoints, final review, close/extend, downloads, inbox and reports.
+
+Thin on purpose: every plan comes through `plans.access`, every change through
+`plans.actions`. A refused action is a 400 page with its message, a stale edit a 409 page with
+a reload link, a capacity the user lacks a 403, and a plan the user may not see a 404 (the
+same as a plan that does not exist). Client viewers and QA analysts hold no plan capacity:
+every plan page answers them 404.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from upswing.audit.actions import record_event
+from upswing.audit.concurrency import StaleEdit
+from upswing.org.access import access_agent_by_id, own_agent_q, reach_of
+from upswing.org.models import Agent, Role
+from upswing.performance.findings_access import visible_findings
+from upswing.performance.rules import RULES_VERSION
+from upswing.plans import actions, documents, notify, progress, queries, reports, rules
+from upswing.plans.access import STAFF_ROLES, PlanRole, access_plan_by_id, plan_roles
+from upswing.plans.actions import DECIDERS, LEAD_SIDE, PlanActionRefused
+from upswing.plans.draft import lint_terms, local_today
+from upswing.plans.forms import (
+    AcknowledgeForm,
+    CheckpointForm,
+    CloseForm,
+    ExtendForm,
+    FinalReviewForm,
+    ReflectionForm,
+    ReviewForm,
+    TermsEditor,
+)
+from upswing.plans.models import Checkpoint, Plan, PlanState, VersionStatus
+
+STALE_MESSAGE = "This plan was changed by someone else since you opened it."
+STATE_ORDER = [s.value for s in PlanState]
+DOWNLOADS = {
+    "pdf": ("application/pdf", documents.render_pdf),
+    "docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        documents.render_docx,
+    ),
+    "ics": ("text/calendar; charset=utf-8", None),
+}
+
+
+# --- who may open plan pages at all ---------------------------------------------------------
+
+
+def uses_plans(user) -> bool:
+    """Agents (their own plan), leads, managers, HR and admins; never QA or client viewers."""
+    reach = reach_of(user)
+    if reach.is_admin or reach.roles & {Role.TEAM_LEAD, Role.OPERATIONS_MANAGER, Role.HR}:
+        return True
+    return Agent.objects.filter(own_agent_q(user)).exists()
+
+
+def sees_plan_reports(user) -> bool:
+    reach = reach_of(user)
+    return reach.is_admin or bool(reach.roles & {Role.OPERATIONS_MANAGER, Role.HR})
+
+
+def may_draft(user) -> bool:
+    reach = reach_of(user)
+    return reach.is_admin or bool(reach.roles & {Role.TEAM_LEAD, Role.OPERATIONS_MANAGER})
+
+
+def plan_page(view):
+    """Signed in, never cached, and a 404 for anyone who holds no plan capacity at all."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not uses_plans(request.user):
+            raise Http404("No plans here.")
+        return view(request, *args, **kwargs)
+
+    return login_required(never_cache(wrapped))
+
+
+def _refused(request, message: str, status: int = 400):
+    return render(request, "plans/refused.html", {"message": message}, status=status)
+
+
+def _stale(request, reload_url: str):
+    return render(
+        request,
+        "plans/stale.html",
+        {"message": STALE_MESSAGE, "reload_url": reload_url},
+        status=409,
+    )
+
+
+def _act(request, reload_url: str, do, done_url: str):
+    """Run an action; answer with its refusal (400), a stale edit (409) or the next page."""
+    try:
+        do()
+    except StaleEdit:
+        return _stale(request, reload_url)
+    except PlanActionRefused as exc:
+        return _refused(request, str(exc))
+    return redirect(done_url)
+
+
+def _detail_url(plan: Plan) -> str:
+    return reverse("plans:detail", args=[plan.pk])
+
+
+def _need(user, plan: Plan, allowed: set[PlanRole], doing: str) -> frozenset[PlanRole]:
+    roles = plan_roles(user, plan)
+    if not roles & allowed:
+        raise PermissionDenied(f"You may read this plan but not {doing} it.")
+    return roles
+
+
+def _pending(plan: Plan):
+    return (
+        plan.versions.exclude(status__in=[VersionStatus.ACKNOWLEDGED, VersionStatus.SUPERSEDED])
+        .order_by("-number")
+        .first()
+    )
+
+
+# --- list and detail ------------------------------------------------------------------------
+
+
+@plan_page
+@require_safe
+def plan_list(request):
+    plans = list(
+        queries.visible_plan_rows(request.user).order_by("agent__name", "-created_at")[:500]
+    )
+    stages = [
+        {"state": state, "label": PlanState(state).label, "plans": rows}
+        for state in STATE_ORDER
+        if (rows := [p for p in plans if p.state == state])
+    ]
+    return render(
+        request,
+        "plans/list.html",
+        {"stages": stages, "may_draft": may_draft(request.user), "count": len(plans)},
+    )
+
+
+@plan_page
+@require_safe
+def plan_detail(request, pk: int):
+    plan = access_plan_by_id(request.user, pk)
+    roles = plan_roles(request.user, plan)
+    agent_view = not roles & STAFF_ROLES
+    version, terms = queries.latest_terms(plan, agent_view=agent_view)
+    pending = _pending(plan)
+    today = local_today(plan.program)
+    checkpoints = queries.plan_checkpoints(plan)
+    context = {
+        "plan": plan,
+        "roles": roles,
+        "agent_view": agent_view,
+        "version": version,
+        "p": documents.packet(terms, status=version.get_status_display(), version=version.number)
+        if terms
+        else None,
+        "problems": version.problems if version and not agent_view else [],
+        "versions": queries.plan_versions(plan, agent_view=agent_view),
+        "checkpoints": [_checkpoint_row(c, today) for c in checkpoints],
+        "timeline": queries.plan_timeline(plan, agent_view=agent_view),
+        "pending": pending,
+        "can": _abilities(plan, roles, pending),
+        "ack_form": AcknowledgeForm(initial={"expected_version": plan.version}),
+    }
+    return render(request, "plans/detail.html", context)
+
+
+def _abilities(plan: Plan, roles, pending) -> dict:
+    status = pending.status if pending else None
+    editable = status in (VersionStatus.DRAFT, VersionStatus.RETURNED)
+    running = plan.state in (PlanState.ACTIVE, PlanState.FINAL_REVIEW)
+    return {
+        "edit": bool(roles & LEAD_SIDE) and editable,
+        "review": PlanRole.HR in roles and status == VersionStatus.IN_REVIEW,
+        "acknowledge": PlanRole.AGENT in roles and status == VersionStatus.APPROVED,
+        "checkpoints": bool(roles & LEAD_SIDE) and running,
+        "final_review": bool(roles & (LEAD_SIDE | DECIDERS))
+        and plan.state in (PlanState.ACTIVE, PlanState.FINAL_REVIEW),
+    }
+
+
+def _checkpoint_row(c: Checkpoint, today: dt.date) -> dict:
+    overdue = c.completed_at is None and c.due_on < today
+    late = c.completed_at is not None and c.on_time is False
+    return {"c": c, "overdue": overdue, "late": late}
+
+
+# --- drafting -------------------------------------------------------------------------------
+
+
+@plan_page
+@require_http_methods(["GET", "HEAD", "POST"])
+def draft_new(request):
+    """Pick the finding to draft from (?agent=CODE or ?finding=ID), then draft."""
+    if not may_draft(request.user):
+        raise PermissionDenied("Only team leads and operations managers draft plans.")
+    if request.method == "POST":
+        return _draft(request)
+    findings = visible_findings(request.user).filter(recommendation="pip")
+    agent = None
+    if code := request.GET.get("agent", "").strip():
+        agent = access_agent_by_id(request.user, code)
+        findings = findings.filter(agent_code=agent.code)
+    else:
+        findings = findings.filter(rules_version=RULES_VERSION)
+    if wanted := request.GET.get("finding", "").strip():
+        findings = findings.filter(pk=wanted if wanted.isdigit() else 0)
+    findings = list(findings.order_by("-as_of", "agent_code")[:50])
+    names = dict(
+        Agent.objects.filter(code__in={f.agent_code for f in findings}).values_list("code", "name")
+    )
+    open_plans = set(
+        queries.visible_plan_rows(request.user)
+        .exclude(state=PlanState.CLOSED)
+        .values_list("agent__code", flat=True)
+    )
+    rows = [
+        {
+            "f": f,
+            "name": names.get(f.agent_code, f.agent_code),
+            "has_plan": f.agent_code in open_plans,
+        }
+        for f in findings
+    ]
+    return render(request, "plans/new.html", {"rows": rows, "agent": agent})
+
+
+def _draft(request):
+    finding = None
+    if (wanted := request.POST.get("finding", "")).isdigit():
+        finding = visible_findings(request.user).filter(pk=int(wanted)).first()
+    code = finding.agent_code if finding else request.POST.get("agent", "").strip()
+    access_agent_by_id(request.user, code)
+    if finding is not None and finding.recommendation != "pip":
+        return _refused(request, "This finding does not recommend a plan.")
+    try:
+        plan = actions.do_draft_plan(
+            agent_code=code, actor=request.user, as_of=finding.as_of if finding else None
+        )
+    except rules.DraftRefused as exc:
+        return _refused(request, str(exc))
+    return redirect("plans:edit", pk=plan.pk)
+
+
+@plan_page
+@require_http_methods(["GET", "HEAD", "POST"])
+def plan_edit(request, pk: int):
+    plan = access_plan_by_id(request.user, pk, for_write=True)
+    _need(request.user, plan, LEAD_SIDE, "edit")
+    version = _pending(plan)
+    if version is None or version.status not in (VersionStatus.DRAFT, VersionStatus.RETURNED):
+        return _refused(
+            request,
+            "The terms are locked: only a draft is edited in place; an active plan changes "
+            "through a new version.",
+        )
+    edit_url = reverse("plans:edit", args=[plan.pk])
+    if request.method != "POST":
+        editor = TermsEditor.from_terms(version.terms)
+        return _editor(request, plan, version, editor, version.problems)
+    editor = TermsEditor.from_post(request.POST)
+    terms = editor.to_terms(version.terms)
+    expected = _expected(request.POST)
+    try:
+        actions.do_edit_plan_terms(plan, terms=terms, expected_version=expected, actor=request.user)
+        if request.POST.get("next") == "submit":
+            plan.refresh_from_db()
+            actions.do_submit_plan(plan, expected_version=plan.version, actor=request.user)
+            return redirect("plans:detail", pk=plan.pk)
+    except StaleEdit:
+        return _stale(request, edit_url)
+    except PlanActionRefused as exc:
+        plan.refresh_from_db()
+        version.refresh_from_db()
+        return _editor(request, plan, version, editor, version.problems, str(exc), status=400)
+    return redirect(edit_url + "?saved=1")
+
+
+def _editor(request, plan, version, editor, problems, error: str = "", status: int = 200):
+    context = {
+        "plan": plan,
+        "version": version,
+        "editor": editor,
+        "problems": problems,
+        "error": error,
+        "saved": request.GET.get("saved") == "1",
+        "standards": version.terms.get("standards") or [],
+        "evidence": version.terms.get("evidence") or [],
+    }
+    return render(request, "plans/edit.html", context, status=status)
+
+
+def _expected(data) -> int:
+    try:
+        return int(data.get("expected_version", ""))
+    except ValueError:
+        return 0  # never a real version: answered as a stale edit
+
+
+@plan_page
+@require_POST
+def plan_lint(request, pk: int):
+    """htmx partial: lint the editor's current (unsaved) state, as the save would."""
+    plan = access_plan_by_id(request.user, pk, for_write=True)
+    _need(request.user, plan, LEAD_SIDE, "edit")
+    version = _pending(plan) or plan.versions.order_by("-number").first()
+    terms = TermsEditor.from_post(request.POST).to_terms(version.terms)
+    problems = [p.to_dict() for p in lint_terms(rules.PlanTerms.from_dict(terms))]
+    return render(request, "plans/partials/lint.html", {"problems": problems, "checked": True})
+
+
+@plan_page
+@require_POST
+def plan_submit(request, pk: int):
+    plan = access_plan_by_id(request.user, pk, for_write=True)
+    return _act(
+        request,
+        _detail_url(plan),
+        lambda: actions.do_submit_plan(
+            plan, expected_version=_expected(request.POST), actor=request.user
+        ),
+        _detail_url(plan),
+    )
+
+
+# --- HR review and acknowledgement ----------------------------------------------------------
+
+
+@plan_page
+@require_http_methods(["GET", "HEAD", "POST"])
+def plan_review(request, pk: int):
+    plan = access_plan_by_id(request.user, pk, for_write=True)
+    _need(request.user, plan, {PlanRole.HR}, "review")
+    review_url = reverse("plans:review", args=[plan.pk])
+    if request.method == "POST":
+        form = ReviewForm(request.POST)
+        if not form.is_valid():
+            return _refused(request, "Choose approve or return.")
+        data = form.cleaned_data
+
+        def decide():
+            if data["decision"] == "approve":
+                actions.do_approve_plan(
+                    plan,
+                    expected_version=data["expected_version"],
+                    actor=request.user,
+                    comment=data["comment"],
+                )
+            else:
+                actions.do_return_plan(
+                    plan,
+                    expected_version=data["expected_version"],
+                    actor=request.user,
+                    comment=data["comment"],
+                )
+
+        return _act(request, review_url, decide, _detail_url(plan))
+    version = _pending(plan)
+    in_review = version is not None and version.status == VersionStatus.IN_REVIEW
+    terms = rules.PlanTerms.from_dict(version.terms) if version else None
+    context = {
+        "plan": plan,
+        "version": version,
+        "in_review": in_review,
+        "p": documents.packet(terms, status=version.get_status_display(), version=version.number)
+        if terms
+        else None,
+        "problems": version.problems if version else [],
+        "form": ReviewForm(initial={"expected_version": plan.version}),
+        "previous": plan.versions.exclude(review_comment="").order_by("-number"),
+    }
+    return render(request, "plans/review.html", context)
+
+
+@plan_page
+@require_POST
+def plan_acknowledge(request, pk: int):
+    plan = access_plan_by_id(request.user, pk)
+    form = AcknowledgeForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, "The acknowledgement form was incomplete; reload the plan.")
+    return _act(
+        request,
+        _detail_url(plan),
+        lambda: actions.do_acknowledge_plan(
+            plan,
+            expected_version=form.cleaned_data["expected_version"],
+            actor=request.user,
+            comment=form.cleaned_data["comment"],
+        ),
+        _detail_url(plan),
+    )
+
+
+# --- checkpoints ----------------------------------------------------------------------------
+
+
+@plan_page
+@require_http_methods(["GET", "HEAD", "POST"])
+def checkpoint_page(request, pk: int, number: int):
+    plan = access_plan_by_id(request.user, pk)
+    checkpoint = plan.checkpoints.filter(number=number, cancelled=False).first()
+    if checkpoint is None:
+        raise Http404("No checkpoint with that number.")
+    roles = plan_roles(request.user, plan)
+    url = reverse("plans:checkpoint", args=[plan.pk, number])
+    if request.method == "POST":
+        return _checkpoint_post(request, checkpoint, roles, url)
+    today = local_today(plan.program)
+    metrics = checkpoint.metrics
+    preview = False
+    if not checkpoint.completed_at and roles & STAFF_ROLES:
+        terms = progress.terms_in_force(plan)
+        metrics = progress.checkpoint_metrics(plan, terms, today) if terms else []
+        preview = True
+    can_record = bool(roles & LEAD_SIDE) and plan.state in (
+        PlanState.ACTIVE,
+        PlanState.FINAL_REVIEW,
+    )
+    initial = {
+        "expected_version": checkpoint.version,
+        "coaching_notes": checkpoint.coaching_notes,
+        "adjustments": checkpoint.adjustments,
+    }
+    for i, b in enumerate(checkpoint.blockers[:2]):
+        initial |= {f"blocker_{i}_kind": b["kind"], f"blocker_{i}_description": b["description"]}
+    context = {
+        "plan": plan,
+        "c": checkpoint,
+        "row": _checkpoint_row(checkpoint, today),
+        "metrics": metrics,
+        "preview": preview,
+        "can_record": can_record,
+        "can_reflect": PlanRole.AGENT in roles and checkpoint.completed_at is not None,
+        "form": CheckpointForm(initial=initial),
+        "reflection_form": ReflectionForm(
+            initial={
+                "expected_version": checkpoint.version,
+                "reflection": checkpoint.agent_reflection,
+            }
+        ),
+        "today": today,
+    }
+    return render(request, "plans/checkpoint.html", context)
+
+
+def _checkpoint_post(request, checkpoint: Checkpoint, roles, url: str):
+    if request.POST.get("action") == "reflect":
+        form = ReflectionForm(request.POST)
+        if not form.is_valid():
+            return _refused(request, "Write your reflection before saving it.")
+        return _act(
+            request,
+            url,
+            lambda: actions.do_reflect_on_checkpoint(
+                checkpoint,
+                expected_version=form.cleaned_data["expected_version"],
+                actor=request.user,
+                reflection=form.cleaned_data["reflection"],
+            ),
+            url,
+        )
+    if not roles & LEAD_SIDE:
+        raise PermissionDenied("Only the team lead or manager records a checkpoint.")
+    form = CheckpointForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, "The checkpoint form was incomplete; reload the page.")
+    data = form.cleaned_data
+    return _act(
+        request,
+        url,
+        lambda: actions.do_record_checkpoint(
+            checkpoint,
+            expected_version=data["expected_version"],
+            actor=request.user,
+            coaching_notes=data["coaching_notes"],
+            blockers=form.blockers(),
+            adjustments=data["adjustments"],
+        ),
+        url,
+    )
+
+
+# --- the end of a plan ----------------------------------------------------------------------
+
+
+@plan_page
+@require_http_methods(["GET", "HEAD", "POST"])
+def final_review(request, pk: int):
+    plan = access_plan_by_id(request.user, pk, for_write=True)
+    roles = _need(request.user, plan, LEAD_SIDE | DECIDERS, "review")
+    url = reverse("plans:final_review", args=[plan.pk])
+    if request.method == "POST":
+        form = FinalReviewForm(request.POST)
+        if not form.is_valid():
+            return _refused(request, "The form was incomplete; reload the page.")
+        return _act(
+            request,
+            url,
+            lambda: actions.do_start_final_review(
+                plan, expected_version=form.cleaned_data["expected_version"], actor=request.user
+            ),
+            url,
+        )
+    version = {"expected_version": plan.version}
+    context = {
+        "plan": plan,
+        "review": plan.review,
+        "decides": bool(roles & DECIDERS),
+        "start_form": FinalReviewForm(initial=version),
+        "close_form": CloseForm(initial=version),
+        "extend_form": ExtendForm(initial=version),
+    }
+    return render(request, "plans/final_review.html", context)
+
+
+@plan_page
+@require_POST
+def plan_close(request, pk: int):
+    plan = access_plan_by_id(request.user, pk, for_write=True)
+    form = CloseForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, "Choose an outcome and record the reason.")
+    data = form.cleaned_data
+    return _act(
+        request,
+        reverse("plans:final_review", args=[plan.pk]),
+        lambda: actions.do_close_plan(
+            plan,
+            outcome=data["outcome"],
+            reason=data["reason"],
+            expected_version=data["expected_version"],
+            actor=request.user,
+        ),
+        _detail_url(plan),
+    )
+
+
+@plan_page
+@require_POST
+def plan_extend(request, pk: int):
+    plan = access_plan_by_id(request.user, pk, for_write=True)
+    form = ExtendForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, "Record the reason for the extension.")
+    data = form.cleaned_data
+    return _act(
+        request,
+        reverse("plans:final_review", args=[plan.pk]),
+        lambda: actions.do_extend_plan(
+            plan,
+            expected_version=data["expected_version"],
+            actor=request.user,
+            reason=data["reason"],
+        ),
+        _detail_url(plan),
+    )
+
+
+# --- downloads ------------------------------------------------------------------------------
+
+
+@plan_page
+@require_safe
+def plan_download(request, pk: int, fmt: str):
+    """The packet as the user may read it (the agent: the latest version HR approved)."""
+    if fmt not in DOWNLOADS:
+        raise Http404("No such format.")
+    plan = access_plan_by_id(request.user, pk)
+    roles = plan_roles(request.user, plan)
+    version, terms = queries.latest_terms(plan, agent_view=not roles & STAFF_ROLES)
+    if terms is None:
+        raise Http404("No terms to download.")
+    content_type, render_doc = DOWNLOADS[fmt]
+    if render_doc is None:
+        body = documents.render_ics(terms, plan_id=plan.pk)
+    else:
+        body = render_doc(terms, status=version.get_status_display(), version=version.number)
+    with transaction.atomic():  # a read of an HR record, audited (ASVS 16.3.2)
+        record_event(
+            actor=request.user,
+            role=_acting_role(roles),
+            action="plan.download",
+            obj=plan,
+            changes={"format": [None, fmt], "version": [None, version.number]},
+        )
+    response = HttpResponse(body, content_type=content_type)
+    name = f"plan-{plan.pk}-{plan.agent.code}-v{version.number}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _acting_role(roles) -> str:
+    order = (PlanRole.HR, PlanRole.MANAGER, PlanRole.LEAD, PlanRole.ADMIN, PlanRole.AGENT)
+    return next((r.value for r in order if r in roles), "")
+
+
+# --- inbox and reports ----------------------------------------------------------------------
+
+
+@plan_page
+@require_safe
+def inbox(request):
+    notes = list(notify.inbox(request.user)[:200])
+    return render(
+        request,
+        "plans/inbox.html",
+        {"notes": notes, "unread": sum(n.read_at is None for n in notes)},
+    )
+
+
+@plan_page
+@require_POST
+def inbox_read(request, pk: int):
+    notify.mark_read(request.user, pk)
+    return redirect("plans:inbox")
+
+
+@plan_page
+@require_safe
+def plan_reports(request):
+    if not sees_plan_reports(request.user):
+        raise Http404("No plan reports here.")
+    today = timezone.localdate()
+    context = {
+        "stages": reports.plans_by_stage(request.user),
+        "checkins": reports.checkins_by_lead(request.user, today),
+        "missed": list(reports.missed_checkpoints(request.user, today)[:200]),
+        "outcomes": reports.outcome_analytics(request.user),
+        "state_labels": dict(PlanState.choices),
+        "today": today,
+    }
+    return render(request, "plans/reports.html", context)

@@ -256,3 +256,275 @@ def snapshot_rows(
             )
         )
     return out
+
+
+# --- findings and coaching records with fixed ids (coaching and finding pages) ---------------
+
+FINDINGS_AS_OF = dt.date(2026, 11, 15)  # the Sunday that ends 2026-W46
+FINDING_WEEKS = ["2026-W44", "2026-W45", "2026-W46"]
+
+
+def build_coaching_records(org: PersonaOrg) -> PersonaOrg:
+    """Findings, sessions and action items with fixed primary keys on the persona org, so the
+    permission matrix can name their pages (tests/site/routes_coaching.py):
+
+    findings (latest run 2026-11-15 unless said): 9101 A1/T1 fcr coach · 9102 A3/T2 aht pip ·
+      9103 A4/T3 fcr coach · 9104 A2/T1 aht monitor · 9105 A2/T1 fcr systemic ·
+      9106 A3/T2 fcr systemic · 9107 A5/T1 fcr coach, an older run (2026-10-04, before A5
+      moved to T2)
+    sessions: 9201 A1 (coach lead; actions 9301 owned by the agent, 9302 by the lead) ·
+      9202 A3 · 9203 A4 · 9204 A5 on 2026-10-01, while on T1
+    """
+    from upswing.coaching.models import ActionItem, CoachingSession
+    from upswing.performance.models import Finding
+    from upswing.performance.rules import RULES_VERSION
+
+    now = timezone.now()
+    ids = {
+        (s.entity_code, s.metric, s.period_start): str(s.pk)
+        for s in ScorecardSnapshot.objects.filter(level=Level.AGENT, metric__in=("aht", "fcr"))
+    }
+
+    def finding(
+        pk,
+        agent,
+        team,
+        program,
+        metric,
+        kind,
+        cause,
+        rec,
+        *,
+        as_of=FINDINGS_AS_OF,
+        weeks=FINDING_WEEKS,
+        reasons=None,
+        events=(),
+        behaviours=(),
+        sessions=(),
+    ):
+        starts = [dt.date.fromisocalendar(int(w[:4]), int(w[6:]), 1) for w in weeks]
+        Finding.objects.create(
+            pk=pk,
+            as_of=as_of,
+            rules_version=RULES_VERSION,
+            program_code=program,
+            team_code=team,
+            agent_code=agent,
+            metric=metric,
+            kind=kind,
+            cause=cause,
+            recommendation=rec,
+            periods=list(weeks),
+            behaviours=list(behaviours),
+            reasons=reasons
+            or [
+                f"{metric.upper()} was below the SLA floor in 3 of the last 4 weeks "
+                f"({', '.join(weeks)}), at 61.0% over those weeks (n=300 interactions). "
+                "Weeks with few observations were pooled with the weeks before them.",
+                f"For comparison, team {team}'s value was 76.0% in the same weeks.",
+            ],
+            evidence={
+                "periods": list(weeks),
+                "snapshots": [ids[k] for s in starts if (k := (agent, metric, s)) in ids],
+                "interactions": [f"I-{agent}-1", f"I-{agent}-2"],
+                "evaluations": [f"E-{agent}-1"],
+                "events": list(events),
+                "coaching_sessions": [str(s) for s in sessions],
+            },
+            created_at=now,
+        )
+
+    systemic = [
+        "In team {t}, 2 of 3 agents (67%) were below the standard on FCR in at least 3 of the "
+        "same 4 periods (2026-W43 to 2026-W46). The same gap for so many is a process problem.",
+        "Recorded events cover 3 of the weeks below the standard: tool change from 2026-10-26 "
+        "to 2026-11-15 across the program (new CRM release). Without those weeks fewer than 3 "
+        "remain, so the gap is not the agent's own.",
+        "The cause is systemic, so the fix is in the process: no individual coaching plan or "
+        "performance plan is appropriate.",
+    ]
+    finding(
+        9101,
+        "A1",
+        "T1",
+        "P1",
+        "fcr",
+        "sustained_gap",
+        "individual",
+        "coach",
+        behaviours=["Ownership"],
+        sessions=[9201],
+    )
+    finding(9102, "A3", "T2", "P1", "aht", "sustained_gap", "individual", "pip")
+    finding(9103, "A4", "T3", "P2", "fcr", "sustained_gap", "individual", "coach")
+    finding(9104, "A2", "T1", "P1", "aht", "trend", "individual", "monitor")
+    for pk, agent, team in ((9105, "A2", "T1"), (9106, "A3", "T2")):
+        finding(
+            pk,
+            agent,
+            team,
+            "P1",
+            "fcr",
+            "sustained_gap",
+            "systemic",
+            "process_fix",
+            reasons=[r.format(t=team) for r in systemic],
+            events=["EV-CRM"],
+        )
+    finding(
+        9107,
+        "A5",
+        "T1",
+        "P1",
+        "fcr",
+        "sustained_gap",
+        "individual",
+        "coach",
+        as_of=dt.date(2026, 10, 4),
+        weeks=["2026-W38", "2026-W39", "2026-W40"],
+    )
+
+    def session(pk, agent, day, coach):
+        return CoachingSession.objects.create(
+            pk=pk,
+            agent=org.agents[agent],
+            kind="one_to_one",
+            metric="fcr",
+            coached_at=dt.datetime.combine(day, dt.time(10), tzinfo=dt.UTC),
+            coach=org.user(coach),
+            coach_email=f"{coach}@example.com",
+            topic="Resolving first time",
+            notes="Talked through three calls.",
+            behaviours=["Ownership"],
+        )
+
+    s1 = session(9201, "A1", dt.date(2026, 10, 28), "lead")
+    session(9202, "A3", dt.date(2026, 10, 20), "other_lead")
+    session(9203, "A4", dt.date(2026, 10, 21), "admin")
+    session(9204, "A5", dt.date(2026, 10, 1), "lead")
+    ActionItem.objects.create(
+        pk=9301, session=s1, description="Listen to two calls", owner=org.user("agent")
+    )
+    ActionItem.objects.create(
+        pk=9302, session=s1, description="Share the checklist", owner=org.user("lead")
+    )
+    return org
+
+
+# --- plans for the permission matrix ---------------------------------------------------------
+
+PLAN_START = dt.date(2026, 11, 2)  # a Monday; the plans below are built directly, not drafted
+PERSONA_PLANS = {  # pk -> (agent, team, state); every plan in the matrix has a fixed id
+    9101: ("A1", "T1", "draft"),
+    9102: ("A1", "T1", "hr_review"),
+    9103: ("A1", "T1", "active"),
+    9104: ("A3", "T2", "active"),
+    9105: ("A4", "T3", "active"),
+}
+
+
+def persona_plan_terms(org: PersonaOrg, agent_code: str, team_code: str) -> dict:
+    """A complete plan JSON (FCR, one goal with support, weekly checkpoints) for an agent."""
+    team = org.teams[team_code]
+    days = [PLAN_START + dt.timedelta(weeks=w, days=4) for w in range(13)]
+    return {
+        "agent_id": agent_code,
+        "problem_statement": (
+            "First contact resolution was 62.0% (n=120 contacts) in 4 of the last 4 weeks "
+            "(2026-W41 to 2026-W44), below the SLA floor of 70.0% (contract §4.2)."
+        ),
+        "standards": [
+            {
+                "metric": "fcr",
+                "sla_floor": 70.0,
+                "kpi_target": 80.0,
+                "source": "contract §4.2, effective 2026-01-01",
+                "measurement": "share resolved and not reopened, per ISO week",
+            }
+        ],
+        "evidence": [{"kind": "scorecard", "summary": "FCR weekly scorecards", "refs": []}],
+        "goals": [
+            {
+                "behavior": "Resolve the customer's issue on the first contact",
+                "metric": "fcr",
+                "baseline": 62.0,
+                "target": 75.0,
+                "due_day": 60,
+                "kind": "improve",
+            }
+        ],
+        "support": [
+            {
+                "goal": 0,
+                "kind": "side_by_side",
+                "cadence": "weekly, 30 minutes",
+                "owner": "team lead",
+                "description": "Listen live to three contacts.",
+            }
+        ],
+        "start_date": PLAN_START.isoformat(),
+        "length_days": 90,
+        "checkpoints": [d.isoformat() for d in days],
+        "outcomes": {
+            "success": "FCR at or above 75% in 3 of the last 4 weeks.",
+            "partial": "Extended by 30 days with updated goals.",
+            "none": "Role change or exit, decided by people.",
+        },
+        "meta": {
+            "agent_name": org.agents[agent_code].name,
+            "team_id": team_code,
+            "program_id": team.program.code,
+            "time_zone": "UTC",
+            "drafted_as_of": "2026-11-01",
+        },
+    }
+
+
+def build_plan_records(org: PersonaOrg) -> PersonaOrg:
+    """Plans 9101-9105 (PERSONA_PLANS); active ones with checkpoints 1 (recorded on time) and
+    2 (due, not recorded); one inbox notification (9121) for the agent persona."""
+    from upswing.plans.models import Checkpoint, Notification, Plan, PlanVersion
+
+    now = timezone.now()
+    status = {"draft": "draft", "hr_review": "in_review", "active": "acknowledged"}
+    for pk, (agent_code, team_code, state) in PERSONA_PLANS.items():
+        team = org.teams[team_code]
+        active = state == "active"
+        plan = Plan.objects.create(
+            pk=pk,
+            agent=org.agents[agent_code],
+            team=team,
+            program=team.program,
+            metric="fcr",
+            state=state,
+            shared_at=now if active else None,
+            start_date=PLAN_START if active else None,
+            end_date=PLAN_START + dt.timedelta(days=89) if active else None,
+            created_by=org.user("lead"),
+        )
+        terms = persona_plan_terms(org, agent_code, team_code)
+        version = PlanVersion.objects.create(
+            plan=plan, number=1, reason="drafted", status=status[state], terms=terms
+        )
+        if active:
+            for number, due in enumerate(terms["checkpoints"][:2], start=1):
+                Checkpoint.objects.create(
+                    pk=pk * 10 + number,
+                    plan=plan,
+                    plan_version=version,
+                    number=number,
+                    due_on=dt.date.fromisoformat(due),
+                    completed_at=now if number == 1 else None,
+                    on_time=True if number == 1 else None,
+                    coaching_notes="Listened to three calls." if number == 1 else "",
+                )
+    Notification.objects.create(
+        pk=9121,
+        recipient=org.user("agent"),
+        kind="plan_shared",
+        plan_id=9103,
+        key="matrix:9121",
+        subject="Your performance plan is ready to read and acknowledge",
+        body="Open Upswing to see the plan.",
+    )
+    return org

@@ -180,7 +180,7 @@ def _register_feature_commands() -> None:
     """Feature folders may ship their own command groups (e.g. performance/cli.py)."""
     import importlib
 
-    for module_name in ("upswing.performance.cli", "upswing.plans.cli"):
+    for module_name in ("upswing.performance.cli", "upswing.plans.cli", "upswing.api.cli"):
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:

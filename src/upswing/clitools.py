@@ -187,6 +187,9 @@ def run_demo(*, seed: int, as_of: str | None, out: Path | None, echo) -> None:
         f"scorecard values in {time.perf_counter() - started:.1f} s total"
     )
     show_program_scorecards(echo)
+    from upswing.org.demo_users import set_up_demo_sign_ins
+
+    set_up_demo_sign_ins(files.manifest, echo)
 
 
 def show_program_scorecards(echo) -> None:

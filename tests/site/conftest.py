@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 
-from factories import build_persona_org
+from factories import build_coaching_records, build_persona_org, build_plan_records
 
 
 @pytest.fixture(scope="module")
@@ -18,7 +18,7 @@ def _module_org(django_db_setup, django_db_blocker):
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            yield build_persona_org()
+            yield build_plan_records(build_coaching_records(build_persona_org()))
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)

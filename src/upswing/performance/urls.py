@@ -1,6 +1,6 @@
 from django.urls import path
 
-from upswing.performance import views
+from upswing.performance import findings_views, targets_views, views
 
 app_name = "performance"
 
@@ -8,4 +8,8 @@ urlpatterns = [
     path("programs/<str:code>/", views.program_page, name="program"),
     path("teams/<str:code>/", views.team_page, name="team"),
     path("agents/<str:code>/", views.agent_page, name="agent"),
+    path("targets/", targets_views.targets_index, name="targets_index"),
+    path("findings/<int:pk>/", findings_views.finding_page, name="finding"),
+    path("systemic/", findings_views.systemic_page, name="systemic"),
+    path("programs/<str:code>/targets/", targets_views.program_targets, name="targets"),
 ]

@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "upswing.coaching",
     "upswing.plans",
     "upswing.audit",
+    "upswing.imports",
+    "ninja",  # the API docs page, rendered from its bundled static files (no CDN)
+    "upswing.api",
 ]
 
 MIDDLEWARE = [
@@ -161,6 +164,18 @@ CONTENT_SECURITY_POLICY = (
     "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "
     "base-uri 'self'; object-src 'none'"
 )
+
+# Uploads (imports page): the file limit is enforced before a file byte is stored (the
+# handler below runs first); other form data stays small; files over 2.5 MB stream to disk.
+UPSWING_MAX_UPLOAD_MB = env_int("UPSWING_MAX_UPLOAD_MB", 50)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_HANDLERS = [
+    "upswing.imports.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_PERMISSIONS = 0o600
 
 STATIC_URL = "static/"
 STATIC_ROOT = UPSWING_HOME / "static"

@@ -8,5 +8,10 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("", include("upswing.performance.urls")),
+    path("", include("upswing.coaching.urls")),
+    path("api/", include("upswing.api.urls")),
+    path("imports/", include("upswing.imports.urls")),
+    path("audit/", include("upswing.audit.urls")),
+    path("plans/", include("upswing.plans.urls")),
     path("admin/", admin.site.urls),
 ]

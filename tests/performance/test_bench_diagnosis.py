@@ -3,6 +3,8 @@ give (the benchmark's optimisations must not change a single result)."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from bench.diagnosis_inputs import build_inputs
@@ -11,7 +13,12 @@ from hypothesis import strategies as st
 
 from upswing import stats
 from upswing.performance import rules
-from upswing.performance.rules.gaps import _mann_kendall_z, _one_sided_cusum_signals
+from upswing.performance.rules.gaps import (
+    _mann_kendall_z,
+    _median,
+    _one_sided_cusum_signals,
+    _sen_line,
+)
 from upswing.performance.rules.types import DiagnosisConfig
 
 values = st.lists(
@@ -43,6 +50,28 @@ def test_cusum_signals_match_the_stats_module(xs, target, sigma, worse_sign):
     chart = stats.tabular_cusum(np.array(xs), target, sigma, k=config.cusum_k, h=config.cusum_h)
     expected = chart.lower_signals if worse_sign > 0 else chart.upper_signals
     assert _one_sided_cusum_signals(xs, target, sigma, worse_sign, config) == list(expected)
+
+
+@settings(max_examples=300, deadline=None)
+@given(values, st.randoms(use_true_random=False))
+def test_sen_line_matches_the_stats_module(xs, random):
+    # increasing positions with gaps, as the weeks with data of a trend window
+    positions = sorted(random.sample(range(2 * len(xs) + 1), len(xs)))
+    slope, intercept = _sen_line(xs, positions)
+    expected = stats.compute_sen_slope(np.array(xs, dtype=float), np.array(positions))
+    for got, want in zip((slope, intercept), expected, strict=True):
+        assert got == want or (math.isnan(got) and math.isnan(want))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.floats(allow_nan=True), st.integers(0, 3).map(float)), min_size=1, max_size=9
+    )
+)
+def test_median_matches_numpy(xs):
+    got, want = _median(xs), float(np.median(np.array(xs)))
+    assert got == want or (math.isnan(got) and math.isnan(want))
 
 
 def test_series_look_up_their_periods_like_a_scan():

@@ -2,10 +2,12 @@
 
 No Django, no Ibis: frozen dataclasses in, frozen dataclasses out (numpy for vectorized forms).
 `status` places one value against its targets; `gaps`, `pairs`, `causes`, `ladder` and
-`diagnose` decide whether a gap is real, sustained and the person's own, and what to do.
+`diagnose` decide whether a gap is real, sustained and the person's own, and what to do;
+`table` and `screen` apply the per-series rules to all series of a program at once.
 """
 
-from upswing.performance.rules.diagnose import Diagnosis, diagnose, group_similar_gaps
+from upswing.performance.rules.diagnose import Diagnosis, diagnose
+from upswing.performance.rules.groups import group_similar_gaps
 from upswing.performance.rules.status import Status, classify_statuses, status_for
 from upswing.performance.rules.types import (
     RULES_VERSION,

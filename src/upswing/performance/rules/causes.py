@@ -14,12 +14,14 @@ from upswing.metrics import CATALOG, Aggregate, Better
 from upswing.performance.rules import wording
 from upswing.performance.rules.gaps import GapAssessment
 from upswing.performance.rules.types import (
+    AgentSeries,
     BehaviourTally,
     ContextEvent,
     DiagnosisConfig,
     MixCell,
     MixProfile,
 )
+from upswing.periods import Period
 
 # --- the same gap for many ------------------------------------------------------------------
 
@@ -77,13 +79,22 @@ def events_explaining(
 
     The periods counted are those whose point estimate is below the standard, so the same
     test serves for a peer's gap when counting how widespread a gap is."""
-    series = assessment.series
+    below = [j.period for j in assessment.judgements if j.point_below or j in assessment.below]
+    return events_explaining_periods(assessment.series, below, events, config)
+
+
+def events_explaining_periods(
+    series: AgentSeries,
+    below: Sequence[Period],
+    events: Sequence[ContextEvent],
+    config: DiagnosisConfig,
+) -> tuple[ContextEvent, ...]:
+    """`events_explaining` given the periods below the standard (point estimate or interval)."""
     relevant = [
         e
         for e in events
         if e.program_id == series.program_id and e.team_id in (None, "", series.team_id)
     ]
-    below = [j.period for j in assessment.judgements if j.point_below or j in assessment.below]
     touching = [e for e in relevant if any(e.covers(p) for p in below)]
     if not touching:
         return ()

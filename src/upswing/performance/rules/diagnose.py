@@ -4,6 +4,8 @@ For each agent and diagnosed metric: is there a sustained gap (or only a hint of
 few observations, or an early decline)? If there is a gap, is it shared by the team or the
 program, explained by a recorded event or by the agent's mix, or the agent's own? Then the
 ladder decides what to do, and every step leaves its sentence in the reasons.
+What every series is asked (gap state, trend, rushing, shares) a screen answers for all at
+once (`screen.BatchScreen`); the per-series rules then build each finding.
 """
 
 from __future__ import annotations
@@ -15,26 +17,24 @@ from dataclasses import dataclass
 from upswing.metrics import CATALOG, Better
 from upswing.performance.rules import wording
 from upswing.performance.rules.causes import (
-    GapShare,
     compare_on_mix,
     event_reason,
     events_explaining,
-    gap_share,
     name_behaviours,
     share_reason,
-    shares_gap,
 )
 from upswing.performance.rules.gaps import (
     DIAGNOSED_METRICS,
     GapAssessment,
     TrendAssessment,
-    evaluate_sustained_gap,
     evaluate_trend,
     is_worse,
     pool,
 )
+from upswing.performance.rules.groups import group_similar_gaps
 from upswing.performance.rules.ladder import LadderInput, climb_ladder
 from upswing.performance.rules.pairs import PairAssessment, evaluate_pair
+from upswing.performance.rules.screen import BatchScreen, Screen, Shares
 from upswing.performance.rules.types import (
     AgentSeries,
     BehaviourTally,
@@ -45,6 +45,7 @@ from upswing.performance.rules.types import (
     Finding,
     FindingKind,
     GapState,
+    MixProfile,
     PairVerdict,
     Recommendation,
     SimilarGapGroup,
@@ -65,43 +66,54 @@ class _Context:
     """What a single agent's findings are read against."""
 
     inputs: DiagnosisInputs
-    shares: dict[tuple[str, str, str], GapShare]  # (scope, group id, metric)
+    screen: Screen
+    shares: Shares
     coaching: dict[str, tuple[CoachingRecord, ...]]
     tallies: dict[str, tuple[BehaviourTally, ...]]
+    mixes: dict[tuple[str, str], MixProfile]  # (agent, metric): the first profile given
 
 
-def diagnose(inputs: DiagnosisInputs) -> Diagnosis:
-    series = [s for s in inputs.series if s.metric in DIAGNOSED_METRICS]
-    gaps = {
-        (s.agent_id, s.metric): evaluate_sustained_gap(s, inputs.last_period, inputs.config)
-        for s in series
-    }
+def diagnose(inputs: DiagnosisInputs, *, screen: type[Screen] = BatchScreen) -> Diagnosis:
+    """`screen` answers the per-series questions: `BatchScreen` for all series at once with
+    numpy, `ReferenceScreen` series by series (the reference the batch is tested against)."""
+    # one series per agent and metric, the last given (in the place of the first)
+    latest = {(s.agent_id, s.metric): s for s in inputs.series if s.metric in DIAGNOSED_METRICS}
+    screened = screen(list(latest.values()), inputs.last_period, inputs.config)
+    mixes: dict[tuple[str, str], MixProfile] = {}
+    for m in inputs.mixes:
+        mixes.setdefault((m.agent_id, m.metric), m)
     context = _Context(
         inputs,
-        _shares(gaps.values(), inputs),
+        screened,
+        screened.shares(inputs.events),
         _group(inputs.coaching, lambda c: c.agent_id),
         _group(inputs.behaviours, lambda t: t.agent_id),
+        mixes,
     )
-    by_agent: dict[str, dict[str, AgentSeries]] = defaultdict(dict)
-    for s in series:
-        by_agent[s.agent_id][s.metric] = s
+    by_agent: dict[str, dict[str, int]] = defaultdict(dict)
+    for row, s in enumerate(screened.series):
+        by_agent[s.agent_id][s.metric] = row
+    no_pair = evaluate_pair(None, None, None, inputs.last_period, inputs.config)
     findings: list[Finding] = []
     for agent_id in sorted(by_agent):
-        metrics = by_agent[agent_id]
-        pair = evaluate_pair(
-            metrics.get("aht"),
-            metrics.get("fcr"),
-            metrics.get("reopen"),
-            inputs.last_period,
-            inputs.config,
-        )
+        rows = by_agent[agent_id]
+        pair = no_pair
+        if "aht" in rows and screened.may_rush(rows["aht"]):
+            metrics = {metric: screened.series[row] for metric, row in rows.items()}
+            pair = evaluate_pair(
+                metrics["aht"],
+                metrics.get("fcr"),
+                metrics.get("reopen"),
+                inputs.last_period,
+                inputs.config,
+            )
         for metric in DIAGNOSED_METRICS:
-            if metric in metrics:
-                finding = _metric_finding(gaps[(agent_id, metric)], pair, context)
+            if metric in rows:
+                finding = _metric_finding(rows[metric], pair, context)
                 if finding is not None:
                     findings.append(finding)
         if pair.verdict is PairVerdict.RUSHING:
-            findings.append(_rushing_finding(metrics["aht"], pair, context))
+            findings.append(_rushing_finding(screened.series[rows["aht"]], pair, context))
     return Diagnosis(tuple(findings), group_similar_gaps(findings))
 
 
@@ -112,41 +124,29 @@ def _group(items: Iterable, key) -> dict:
     return {k: tuple(v) for k, v in out.items()}
 
 
-def _shares(gaps: Iterable[GapAssessment], inputs: DiagnosisInputs) -> dict:
-    """Team and program shares of the same gap. An agent whose gap a recorded event explains
-    is left out: it has its own explanation and says nothing about everyone else's process."""
-    teams: dict[tuple[str, str], list[GapAssessment]] = defaultdict(list)
-    programs: dict[tuple[str, str], list[GapAssessment]] = defaultdict(list)
-    for gap in gaps:
-        if inputs.events and events_explaining(gap, inputs.events, inputs.config):
-            continue
-        teams[(gap.series.team_id, gap.series.metric)].append(gap)
-        programs[(gap.series.program_id, gap.series.metric)].append(gap)
-    out = {}
-    for scope, groups in (("team", teams), ("program", programs)):
-        for (group_id, metric), members in groups.items():
-            out[(scope, group_id, metric)] = gap_share(scope, group_id, members, inputs.config)
-    return out
-
-
 # --- one metric -----------------------------------------------------------------------------
 
 
-def _metric_finding(gap: GapAssessment, pair: PairAssessment, ctx: _Context) -> Finding | None:
-    if gap.state is GapState.SUSTAINED:
-        return _gap_finding(gap, pair, ctx)
-    if gap.state is GapState.INSUFFICIENT:
-        return _insufficient_finding(gap, ctx)
-    if gap.state is GapState.NOT_SUSTAINED and shares_gap(gap, ctx.inputs.config):
+def _metric_finding(row: int, pair: PairAssessment, ctx: _Context) -> Finding | None:
+    screen = ctx.screen
+    series, state = screen.series[row], screen.state(row)
+    if state is GapState.SUSTAINED:
+        return _gap_finding(screen.gap(row), pair, ctx)
+    if state is GapState.INSUFFICIENT:
+        return _insufficient_finding(screen.gap(row), ctx)
+    if state is GapState.NOT_SUSTAINED and screen.shows_gap(row) and _team_systemic(series, ctx):
+        gap = screen.gap(row)
         shared = _shared_team_gap(gap, ctx)
         if shared is not None:  # the agent's own intervals are too wide to show the team's gap
             hinted = [j for j in gap.judgements if j.point_below]
             n = sum(j.observation.n for j in hinted if j.observation is not None)
             return _shared_possible_gap(gap, hinted, n, shared, ctx)
-    if gap.series.metric == "aht" and pair.verdict is PairVerdict.SLOWER_BUT_RESOLVING:
+    if series.metric == "aht" and pair.verdict is PairVerdict.SLOWER_BUT_RESOLVING:
         return None  # longer calls that resolve more: not a decline to warn about
-    trend = evaluate_trend(gap.series, ctx.inputs.last_period, ctx.inputs.config)
-    return _trend_finding(gap, trend, ctx) if trend is not None else None
+    if not screen.may_trend(row):
+        return None
+    trend = evaluate_trend(series, ctx.inputs.last_period, ctx.inputs.config)
+    return _trend_finding(series, trend, ctx) if trend is not None else None
 
 
 def _gap_finding(gap: GapAssessment, pair: PairAssessment, ctx: _Context) -> Finding:
@@ -214,14 +214,7 @@ def _cause(gap: GapAssessment, ctx: _Context):
         if share is not None and share.is_systemic(config):
             reason = share_reason(share, series.metric, window_text, config)
             return Cause.SYSTEMIC, [reason + " The same gap for so many is a process problem."], ()
-    profile = next(
-        (
-            m
-            for m in ctx.inputs.mixes
-            if m.agent_id == series.agent_id and m.metric == series.metric
-        ),
-        None,
-    )
+    profile = ctx.mixes.get((series.agent_id, series.metric))
     comparison = compare_on_mix(profile, config) if profile is not None else None
     if comparison is not None and comparison.gap_vanishes:
         return Cause.CONTEXT, list(comparison.reasons()), ()
@@ -318,9 +311,9 @@ def _shared_team_gap(gap: GapAssessment, ctx: _Context) -> str | None:
     shows the same gap, and the team's own value (its whole sample) is below the SLA floor in
     k of the window's periods. Returns the sentence saying so, or None."""
     config, series = ctx.inputs.config, gap.series
-    share = ctx.shares.get(("team", series.team_id, series.metric))
-    if share is None or not share.is_systemic(config):
+    if not _team_systemic(series, ctx):
         return None
+    share = ctx.shares[("team", series.team_id, series.metric)]
     team_below = [
         j.period
         for j in gap.judgements
@@ -337,6 +330,11 @@ def _shared_team_gap(gap: GapAssessment, ctx: _Context) -> str | None:
         f"{len(team_below)} of those weeks ({wording.labels(team_below)}): the gap is the "
         "team's, a process problem, whatever this agent's small sample says."
     )
+
+
+def _team_systemic(series: AgentSeries, ctx: _Context) -> bool:
+    share = ctx.shares.get(("team", series.team_id, series.metric))
+    return share is not None and share.is_systemic(ctx.inputs.config)
 
 
 def _shared_possible_gap(gap, hinted, n, shared: str, ctx: _Context) -> Finding:
@@ -375,8 +373,8 @@ def _shared_possible_gap(gap, hinted, n, shared: str, ctx: _Context) -> Finding:
     )
 
 
-def _trend_finding(gap: GapAssessment, trend: TrendAssessment, ctx: _Context) -> Finding:
-    series, metric = gap.series, gap.series.metric
+def _trend_finding(series: AgentSeries, trend: TrendAssessment, ctx: _Context) -> Finding:
+    metric = series.metric
     verb = "declined" if CATALOG[metric].better is Better.HIGHER else "risen"
     detector = []
     if trend.p_value is not None:
@@ -501,45 +499,3 @@ def _finding(series, kind, cause, recommendation, periods, reasons, evidence, be
         evidence=evidence,
         behaviours=tuple(behaviours),
     )
-
-
-# --- for operations -------------------------------------------------------------------------
-
-
-def group_similar_gaps(findings: Iterable[Finding]) -> tuple[SimilarGapGroup, ...]:
-    """Systemic findings on the same metric whose periods overlap, grouped across teams."""
-    clusters: list[list[Finding]] = []
-    for finding in sorted(
-        (f for f in findings if f.cause is Cause.SYSTEMIC),
-        key=lambda f: (f.metric, f.periods, f.team_id, f.agent_id),
-    ):
-        home = next(
-            (
-                c
-                for c in clusters
-                if c[0].metric == finding.metric
-                and set(finding.periods) & {p for f in c for p in f.periods}
-            ),
-            None,
-        )
-        if home is None:
-            clusters.append([finding])
-        else:
-            home.append(finding)
-    return tuple(_as_group(cluster) for cluster in clusters)
-
-
-def _as_group(cluster: list[Finding]) -> SimilarGapGroup:
-    metric = cluster[0].metric
-    periods = tuple(sorted({p for f in cluster for p in f.periods}))
-    teams = tuple(sorted({f.team_id for f in cluster}))
-    agents = tuple(sorted({f.agent_id for f in cluster}))
-    events = tuple(sorted({e for f in cluster for e in f.evidence.events}))
-    team_word = "team" if len(teams) == 1 else "teams"
-    reason = (
-        f"{len(teams)} {team_word} ({', '.join(teams)}) show the same {wording.label(metric)} gap "
-        f"in {periods[0]} to {periods[-1]}, for {len(agents)} agents"
-        + (f", with recorded events {', '.join(events)}" if events else "")
-        + ": fix the process, not the people."
-    )
-    return SimilarGapGroup(metric, periods, teams, agents, events, reason)

@@ -8,6 +8,7 @@ convicts nor clears. A period without data is a gap in the series, never skipped
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import Counter
 from dataclasses import dataclass
@@ -85,6 +86,7 @@ class GapAssessment:
 _BELOW = (Verdict.BELOW_FLOOR, Verdict.BELOW_TEAM)
 
 
+@functools.lru_cache(maxsize=256)  # the same few windows, asked for by every series
 def window_ending(last: Period, length: int) -> tuple[Period, ...]:
     periods = [last]
     while len(periods) < length:
@@ -269,9 +271,9 @@ def evaluate_trend(
         cusum_at = _cusum_signal(series, observations, values, present, worse_sign, config)
         if cusum_at is None:
             return None
-    mk = stats.mann_kendall(values, alpha=config.trend_alpha)
-    fitted_first = mk.sen_intercept
-    fitted_last = mk.sen_intercept + mk.sen_slope * (len(periods) - 1)
+    slope, intercept = _sen_line(values[present].tolist(), present.tolist())
+    fitted_first = intercept
+    fitted_last = intercept + slope * (len(periods) - 1)
     if not _material_change(fitted_first, fitted_last, worse_sign, config):
         return None
     if declining:
@@ -281,8 +283,8 @@ def evaluate_trend(
         periods=periods,
         first_value=float(values[present[0]]),
         last_value=float(values[present[-1]]),
-        slope=mk.sen_slope,
-        p_value=mk.p_value if declining else None,
+        slope=slope,
+        p_value=p_value if declining else None,
         cusum_period=periods[cusum_at] if cusum_at is not None else None,
         refs=refs,
     )
@@ -304,6 +306,33 @@ def _mann_kendall_z(x: np.ndarray) -> tuple[float, float]:
     var_s = (n * (n - 1) * (2 * n + 5) - sum(t * (t - 1) * (2 * t + 5) for t in ties)) / 18.0
     z = 0.0 if s == 0 or var_s <= 0 else (s - math.copysign(1.0, s)) / math.sqrt(var_s)
     return z, math.erfc(abs(z) / math.sqrt(2.0))
+
+
+def _sen_line(xs: list[float], positions: list[int]) -> tuple[float, float]:
+    """Sen's slope and intercept exactly as stats.compute_sen_slope computes them (the same
+    divisions, the same medians), in plain Python: a short series is faster without numpy."""
+    count = len(xs)
+    if count < 2:
+        return math.nan, math.nan
+    slopes = [
+        (xs[j] - xs[i]) / (positions[j] - positions[i])
+        for i in range(count)
+        for j in range(i + 1, count)
+    ]
+    slope = _median(slopes)
+    return slope, _median(xs) - _median(positions) * slope
+
+
+def _median(values: list) -> float:
+    """np.median of a 1-d list: NaN if any value is NaN, else the middle order statistic or
+    the mean of the two middle ones."""
+    if any(v != v for v in values):
+        return math.nan
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def _one_sided_cusum_signals(
@@ -339,7 +368,7 @@ def _cusum_signal(series, observations, values, present, worse_sign, config) -> 
         obs = observations[index]
         if obs.ci_low is not None and obs.ci_high is not None and math.isfinite(obs.ci_high):
             errors.append((obs.ci_high - obs.ci_low) / (2 * z))
-    sigma = float(np.median(errors)) if errors else 0.0
+    sigma = float(_median(errors)) if errors else 0.0
     if not sigma > 0:
         return None
     signals = _one_sided_cusum_signals(values[present].tolist(), target, sigma, worse_sign, config)

@@ -1,10 +1,11 @@
 """`make bench`: import and refresh at 1M and 10M interactions, side by side with baselines;
-then the diagnosis rules at 5,000, 10,000 and 20,000 agents.
+then the diagnosis rules at 5,000, 10,000 and 20,000 agents; then the program, team and agent
+pages under gunicorn over 2,000 agents x 26 weeks of scorecards (bench/pages.py).
 
 Each size gets fresh generated files (2,000 agents, 26 weeks) and a fresh UPSWING_HOME.
 Every measured step runs in its own process, so its time and peak memory are its own.
 Sizes: BENCH_SIZES=1000000,10000000 (default); BENCH_DIAGNOSIS_AGENTS=5000,10000,20000.
-BENCH_ONLY=import_refresh or diagnosis runs one section (default: both).
+BENCH_ONLY=import_refresh, diagnosis or pages runs one section (default: all).
 Results: bench/out/results.json.
 """
 
@@ -24,7 +25,7 @@ UPSWING = str(Path(sys.executable).with_name("upswing"))
 
 
 DIAGNOSIS_GOAL_SECONDS = 10.0  # 20,000 agents x 11 metrics x 26 weeks
-SECTIONS = ("import_refresh", "diagnosis")
+SECTIONS = ("import_refresh", "diagnosis", "pages")
 
 
 def run_task(task: str, home: Path, data: Path, extra_env: dict | None = None) -> dict:
@@ -158,6 +159,10 @@ def main() -> None:
     if only in ("", "diagnosis"):
         counts = os.environ.get("BENCH_DIAGNOSIS_AGENTS", "5000,10000,20000")
         results["diagnosis"] = measure_diagnosis([int(c) for c in counts.split(",")])
+    if only in ("", "pages"):
+        from bench.pages import measure_pages
+
+        results["pages"] = measure_pages()
     (OUT / "results.json").write_text(json.dumps(results, indent=2))
     print(f"\nresults written to {OUT / 'results.json'}")
 

@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 
 from upswing.clitools import format_value
 from upswing.metrics import CATALOG, METRIC_CODES, Better
-from upswing.org.access import visible_teams
+from upswing.org.access import reach_of, visible_teams
 from upswing.org.models import Membership, Team
 from upswing.performance.access import visible_snapshots
 from upswing.performance.models import Level, ScorecardSnapshot
@@ -151,8 +151,23 @@ def _score_row(row: ScorecardSnapshot) -> ScoreRow:
     )
 
 
+_VISIBLE_ATTR = "_upswing_visible_snapshots"
+
+
+def _visible(user) -> QuerySet[ScorecardSnapshot]:
+    """`visible_snapshots(user)`, built once per user object and reach: a page filters it four
+    or five times, and resolving its scope subqueries costs about a millisecond each time.
+    A new reach (the next request, or after `forget_reach`) builds it again."""
+    reach = reach_of(user)
+    cached = getattr(user, _VISIBLE_ATTR, None)
+    if cached is None or cached[0] is not reach:
+        cached = (reach, visible_snapshots(user))
+        setattr(user, _VISIBLE_ATTR, cached)
+    return cached[1]
+
+
 def entity_rows(user, level: str, code: str) -> QuerySet[ScorecardSnapshot]:
-    return visible_snapshots(user).filter(level=level, entity_code=code)
+    return _visible(user).filter(level=level, entity_code=code)
 
 
 def available_periods(user, level: str, code: str) -> list[Period]:
@@ -213,7 +228,16 @@ def trend(user, level: str, code: str, metric: str, last: Period) -> list[TrendP
     return points
 
 
-def _counts(rows) -> dict[str, dict[str, ScorecardSnapshot | int]]:
+# What a child row needs of each snapshot: read as tuples, not models (a team page reads 13
+# metrics for every agent, a program page for every team; building models was most of the time).
+_CHILD_FIELDS = ("entity_code", "metric", "value", "status", "n")
+
+
+def _child_snapshots(user, **filters):
+    return _visible(user).filter(**filters).values_list(*_CHILD_FIELDS, named=True)
+
+
+def _counts(rows) -> dict[str, dict]:
     out: dict[str, dict] = defaultdict(lambda: {"below_sla": 0, "below_target": 0})
     for r in rows:
         entry = out[r.entity_code]
@@ -245,7 +269,8 @@ def program_teams(user, program, period: Period, metric: str) -> list[ChildRow]:
     teams = list(visible_teams(user).filter(program=program).order_by("name"))
     if not teams:
         return []
-    rows = visible_snapshots(user).filter(
+    rows = _child_snapshots(
+        user,
         level=Level.TEAM,
         entity_code__in=[t.code for t in teams],
         period_kind=period.kind.value,
@@ -261,12 +286,14 @@ def team_agents(user, team: Team, period: Period, metric: str) -> list[ChildRow]
         Membership.objects.filter(team=team, start_date__lte=period.end)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=period.start))
         .select_related("agent")
+        .only("start_date", "end_date", "agent__code", "agent__name")
         .order_by("agent__name", "start_date")
     )
     agents: dict[str, tuple[str, str]] = {}
     for m in memberships:
         agents[m.agent.code] = (m.agent.name, _membership_note(m, period))
-    rows = visible_snapshots(user).filter(
+    rows = _child_snapshots(
+        user,
         level=Level.AGENT,
         team_code=team.code,
         period_kind=period.kind.value,

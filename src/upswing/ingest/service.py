@@ -142,6 +142,9 @@ def _check_file(
     exact_lines: bool,
 ) -> _Checked:
     """Stage and validate the whole file; problems are counted, the first ones decoded."""
+    # Without line numbers, row order does not matter: letting DuckDB drop it keeps every
+    # step parallel and streaming. Exact line numbers need the file's order.
+    con.execute(f"SET preserve_insertion_order = {'true' if exact_lines else 'false'}")
     canonical_sql, present, line_label, source, warnings = _canonical_rows(
         con, kind, path, source=source, mapping_path=mapping_path, exact_lines=exact_lines
     )

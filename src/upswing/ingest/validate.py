@@ -20,6 +20,7 @@ from upswing.ingest.mapping import ident, literal
 MAX_REPORTED = 50
 STAGE = "stage_rows"  # a view: canonical columns, derived columns, `_errors`
 STAGE_TYPED = "stage_typed"  # the one materialized copy of the file
+STAGE_OUT = "stage_out"  # a view: the rows as they are written (with their local day)
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,13 +191,18 @@ def build_stage(
     )
     out_cols = [f"t_{c.name} AS {ident(c.name)}" for c in kind.columns if c.name not in derived]
     out_cols += [f"d_{name} AS {ident(name)}" for name in derived]
-    joins = ""
-    if plan.local_date_of:
-        local_date, joins = local_date_sql(con, f"t_{plan.local_date_of}")
-        out_cols.append(f"{local_date} AS local_date")
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW {STAGE} AS "
-        f"SELECT _line, {', '.join(out_cols)}, {flags} AS _errors FROM {STAGE_TYPED} s{joins}"
+        f"SELECT _line, {', '.join(out_cols)}, {flags} AS _errors FROM {STAGE_TYPED} s"
+    )
+    # What is written: the canonical columns plus the local day (a join the checks skip).
+    local_date, joins = ("NULL::DATE", "")
+    if plan.local_date_of:
+        local_date, joins = local_date_sql(con, f"t_{plan.local_date_of}")
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW {STAGE_OUT} AS "
+        f"SELECT _line, {', '.join(out_cols)}, {local_date} AS local_date "
+        f"FROM {STAGE_TYPED} s{joins}"
     )
     return all_checks
 

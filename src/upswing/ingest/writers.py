@@ -9,7 +9,7 @@ import pyarrow as pa
 from upswing.coaching.actions import do_import_coaching
 from upswing.ingest.kinds import Destination, Kind
 from upswing.ingest.mapping import literal
-from upswing.ingest.validate import STAGE
+from upswing.ingest.validate import STAGE, STAGE_OUT
 from upswing.org.actions import do_import_roster
 from upswing.org.models import Agent, Membership, Program, Team
 from upswing.performance.actions import do_import_targets
@@ -123,7 +123,7 @@ def _write_facts(kind: Kind, con, wh: Warehouse, batch: Batch) -> UpsertCounts:
         for c in schema.names
     )
     # A view: the upsert reads the stage once, with no extra copy of a large file.
-    con.execute(f"CREATE OR REPLACE TEMP VIEW staged_facts AS SELECT {cols} FROM {STAGE}")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW staged_facts AS SELECT {cols} FROM {STAGE_OUT}")
     if not wh.is_duckdb:
         arrow = con.execute("SELECT * FROM staged_facts").to_arrow_table()
         wh.ibis.create_table("staged_facts", arrow, temp=True, overwrite=True)

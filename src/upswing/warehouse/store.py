@@ -98,8 +98,9 @@ def _insert_fresh(session: SqlSession, table: str, staged: str, batch: Batch) ->
     values = ", ".join(f"'{batch.batch_id}'" if c == "batch_id" else f"x.{c}" for c in schema.names)
     session.run(f"INSERT INTO {table} ({names}) SELECT {values} FROM {staged} x")
     dirty = _DIRTY_DAYS.get(table)
-    if dirty:
-        _mark_dirty(session, dirty.format(rows=f"(SELECT * FROM {staged})"), batch)
+    if dirty:  # read back from the stored columns: cheaper than recomputing the staged rows
+        batch_rows = f"(SELECT * FROM {table} WHERE batch_id = {_lit(batch.batch_id)})"
+        _mark_dirty(session, dirty.format(rows=batch_rows), batch)
     _log(session, batch, batch.rows_read, 0)
     return UpsertCounts(batch.rows_read, 0, 0)
 

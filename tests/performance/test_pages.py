@@ -25,8 +25,9 @@ from upswing.performance.charts import SeriesPoint, trend_chart
 from upswing.performance.models import Level, ScorecardSnapshot
 from upswing.performance.selectors import pair_groups
 
-# session, user, grants, entity, periods, scorecard, trend, list (2), breadcrumbs, nav (2)
-PAGE_BUDGET = 12
+# session, user, grants, entity, periods, scorecard, trend, list (2), breadcrumbs, nav (2),
+# recorded events on the trend (1)
+PAGE_BUDGET = 13
 
 
 @pytest.fixture

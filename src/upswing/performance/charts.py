@@ -35,9 +35,27 @@ class SeriesPoint:
 
 @dataclass(frozen=True, slots=True)
 class Event:
+    """A recorded event, in local days (inclusive); `ends` None: a single day."""
+
     starts: dt.date
     kind: str
     description: str = ""
+    ends: dt.date | None = None
+    scope: str = ""  # e.g. "team Claims South"; blank for the whole program
+
+    @property
+    def last_day(self) -> dt.date:
+        return self.ends or self.starts
+
+    @property
+    def text(self) -> str:
+        kind = self.kind.replace("_", " ")
+        when = self.starts.isoformat()
+        if self.last_day != self.starts:
+            when += f" to {self.last_day.isoformat()}"
+        scope = f" ({self.scope})" if self.scope else ""
+        described = f": {self.description}" if self.description else ""
+        return f"{kind.capitalize()}{scope}, {when}{described}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +74,15 @@ class Dot:
 
 @dataclass(frozen=True, slots=True)
 class Marker:
+    """An event across the periods it overlaps: a line at `x` (its first period) and a shaded
+    band from `band_x` of width `band_width`; `number` ties it to the list under the chart."""
+
     x: float
     title: str
+    band_x: float = 0.0
+    band_width: float = 0.0
+    number: int = 0
+    text: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +103,10 @@ class Chart:
     x_ticks: tuple[Tick, ...]
     markers: tuple[Marker, ...]
     empty: bool
+
+    @property
+    def plot_height(self) -> int:
+        return self.plot_bottom - self.plot_top
 
 
 def trend_chart(
@@ -208,11 +237,27 @@ def _dot_title(p: SeriesPoint) -> str:
 
 
 def _markers(points: Sequence[SeriesPoint], events: Sequence[Event], scale: _Scale):
-    for event in events:
-        for i, p in enumerate(points):
-            if p.start <= event.starts <= p.end:
-                text = f"{event.kind.replace('_', ' ')} from {event.starts.isoformat()}"
-                if event.description:
-                    text += f": {event.description}"
-                yield Marker(scale.x(i), text)
-                break
+    """One marker per event overlapping the periods shown, numbered in the events' order."""
+    half = _half_step(len(points))
+    for number, event in enumerate(events, start=1):
+        shown = [
+            i for i, p in enumerate(points) if p.start <= event.last_day and event.starts <= p.end
+        ]
+        if not shown:
+            continue
+        left = max(float(LEFT), scale.x(shown[0]) - half)
+        right = min(float(WIDTH - RIGHT), scale.x(shown[-1]) + half)
+        yield Marker(
+            scale.x(shown[0]),
+            f"Event {number}: {event.text}",
+            band_x=round(left, 1),
+            band_width=round(right - left, 1),
+            number=number,
+            text=event.text,
+        )
+
+
+def _half_step(count: int) -> float:
+    if count <= 1:
+        return 12.0
+    return (WIDTH - LEFT - RIGHT) / (count - 1) / 2

@@ -199,3 +199,29 @@ class Finding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agent_code} {self.metric} {self.kind} as of {self.as_of}"
+
+
+class ContextEvent(models.Model):
+    """An operational copy of a recorded event (outage, understaffing, tool change…) from the
+    warehouse's `context_events`, replaced on every refresh so pages never read the warehouse.
+
+    `team_code` is blank for an event that concerns the whole program.
+    """
+
+    event_id = models.CharField(max_length=100, unique=True)
+    program_code = models.CharField(max_length=100)
+    team_code = models.CharField(max_length=100, blank=True, default="")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    starts_on = models.DateField(help_text="first local day, in the program's time zone")
+    ends_on = models.DateField(help_text="last local day (inclusive)")
+    kind = models.CharField(max_length=32)
+    description = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["starts_at", "event_id"]
+        indexes = [models.Index(fields=["program_code", "starts_on"])]
+
+    def __str__(self) -> str:
+        scope = self.team_code or self.program_code
+        return f"{self.kind} on {scope} from {self.starts_at:%Y-%m-%d}"

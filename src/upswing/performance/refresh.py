@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -21,7 +22,7 @@ from upswing import stats
 from upswing.metrics import CATALOG, Aggregate
 from upswing.org.models import Membership, Program
 from upswing.performance import targets as target_lookup
-from upswing.performance.models import ScorecardSnapshot
+from upswing.performance.models import ContextEvent, ScorecardSnapshot
 from upswing.periods import PeriodKind, month_of, week_of
 from upswing.warehouse import kpis
 from upswing.warehouse.connection import Warehouse, open_warehouse
@@ -65,6 +66,7 @@ class RefreshResult:
 def refresh(*, full: bool = False) -> RefreshResult:
     with open_warehouse(settings.UPSWING_WAREHOUSE_URL) as wh:
         sync_dimensions(wh)
+        sync_events(wh)
         scope = full_scope() if full else dirty_scope(wh)
         written = 0
         if scope.programs:
@@ -103,6 +105,35 @@ def sync_dimensions(wh: Warehouse) -> None:
     )
     wh.ibis.create_table("memberships", memberships, overwrite=True)
     wh.ibis.create_table("programs", program_table, overwrite=True)
+
+
+def sync_events(wh: Warehouse) -> int:
+    """Replace the operational copy of the recorded events (they are few; the dashboards
+    mark them on their trends without reading the warehouse). Returns the rows written."""
+    events = wh.ibis.table("context_events")
+    rows = events.select(
+        "event_id", "program_id", "team_id", "starts_at", "ends_at", "kind", "description"
+    ).to_pyarrow()
+    zones = {code: ZoneInfo(tz) for code, tz in Program.objects.values_list("code", "time_zone")}
+    copies: dict[str, ContextEvent] = {}
+    for r in rows.to_pylist():
+        zone = zones.get(r["program_id"], dt.UTC)
+        # The same event imported under two sources has the same id (a digest of its fields).
+        copies[r["event_id"]] = ContextEvent(
+            event_id=r["event_id"],
+            program_code=r["program_id"],
+            team_code=r["team_id"] or "",
+            starts_at=r["starts_at"],
+            ends_at=r["ends_at"],
+            starts_on=r["starts_at"].astimezone(zone).date(),
+            ends_on=r["ends_at"].astimezone(zone).date(),
+            kind=r["kind"],
+            description=r["description"] or "",
+        )
+    with transaction.atomic():
+        ContextEvent.objects.all().delete()
+        ContextEvent.objects.bulk_create(copies.values(), batch_size=500)
+    return len(copies)
 
 
 def full_scope() -> Scope:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from upswing.performance import findings_views, targets_views, views
+from upswing.performance import drilldown_views, findings_views, targets_views, views
 
 app_name = "performance"
 
@@ -12,4 +12,24 @@ urlpatterns = [
     path("findings/<int:pk>/", findings_views.finding_page, name="finding"),
     path("systemic/", findings_views.systemic_page, name="systemic"),
     path("programs/<str:code>/targets/", targets_views.program_targets, name="targets"),
+    path(
+        "programs/<str:code>/evidence/<str:period>/<str:metric>/",
+        drilldown_views.program_evidence,
+        name="evidence_program",
+    ),
+    path(
+        "teams/<str:code>/evidence/<str:period>/<str:metric>/",
+        drilldown_views.team_evidence,
+        name="evidence_team",
+    ),
+    path(
+        "agents/<str:code>/evidence/<str:period>/<str:metric>/",
+        drilldown_views.agent_evidence,
+        name="evidence_agent",
+    ),
+    path(
+        "agents/<str:code>/evaluations/<str:period>/",
+        drilldown_views.agent_evaluations,
+        name="agent_evaluations",
+    ),
 ]

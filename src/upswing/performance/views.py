@@ -19,7 +19,7 @@ from upswing.org.access import (
     visible_programs,
     visible_teams,
 )
-from upswing.performance import selectors
+from upswing.performance import drilldown_views, selectors
 from upswing.performance.charts import SeriesPoint, trend_chart
 from upswing.performance.models import Level
 from upswing.periods import Period, PeriodKind, parse_period
@@ -35,7 +35,7 @@ def dashboard_view(view):
 @dashboard_view
 def program_page(request, code: str):
     program = access_program_by_id(request.user, code)
-    page = _Page(request, Level.PROGRAM, program.code)
+    page = _Page(request, Level.PROGRAM, program.code, entity=program)
     if page.is_trend_request:
         return page.trend_response()
     children = []
@@ -56,7 +56,7 @@ def program_page(request, code: str):
 @dashboard_view
 def team_page(request, code: str):
     team = access_team_by_id(request.user, code)
-    page = _Page(request, Level.TEAM, team.code)
+    page = _Page(request, Level.TEAM, team.code, entity=team)
     if page.is_trend_request:
         return page.trend_response()
     children = []
@@ -78,7 +78,8 @@ def team_page(request, code: str):
 @dashboard_view
 def agent_page(request, code: str):
     agent = access_agent_by_id(request.user, code)
-    page = _Page(request, Level.AGENT, agent.code)
+    is_self = agent.user_id is not None and agent.user_id == request.user.pk
+    page = _Page(request, Level.AGENT, agent.code, own=is_self, entity=agent)
     if page.is_trend_request:
         return page.trend_response()
     crumbs = []
@@ -98,7 +99,7 @@ def agent_page(request, code: str):
             "crumbs": crumbs,
             "children": [],
             "show_children": False,
-            "is_self": agent.user_id is not None and agent.user_id == request.user.pk,
+            "is_self": is_self,
         }
     )
 
@@ -114,8 +115,11 @@ def _team_url(code: str) -> str:
 class _Page:
     """The parts every dashboard shares: period choice, scorecard, trend of one metric."""
 
-    def __init__(self, request, level: str, code: str) -> None:
-        self.request, self.level, self.code = request, level, code
+    def __init__(self, request, level: str, code: str, *, own: bool = False, entity=None) -> None:
+        self.request, self.level, self.code, self.own = request, level, code, own
+        self.drill_route = ""
+        if entity is not None and drilldown_views.may_drill_down(request.user, level, entity):
+            self.drill_route = drilldown_views.EVIDENCE_URL[level]
         user = request.user
         self.periods = selectors.available_periods(user, level, code)
         self.period_error = ""
@@ -148,8 +152,12 @@ class _Page:
         points = selectors.trend(self.request.user, self.level, self.code, self.metric, self.period)
         series = [_series_point(self.metric, p) for p in points]
         metric = CATALOG[self.metric]
+        user, own = self.request.user, self.own
+        events = selectors.chart_events(user, self.level, self.code, points, own=own)
+        chart = trend_chart(series, metric.unit.value, events)
         return {
-            "chart": trend_chart(series, metric.unit.value),
+            "chart": chart,
+            "events": chart.markers,
             "series": series,
             "metric": metric,
             "metric_choices": [(m.code, m.label) for m in CATALOG.values()],
@@ -170,6 +178,7 @@ class _Page:
             "period": self.period,
             "period_error": self.period_error,
             "groups": self.groups,
+            "drill_route": self.drill_route,
             **self.trend_context(),
             **extra,
         }

@@ -57,9 +57,9 @@ def ibis_agent_week(home: Path, data: Path) -> dict:
     from upswing.warehouse import kpis
 
     con = _warehouse(home)
-    started = time.perf_counter()
-    table = kpis.scorecard(con, kpis.Level.AGENT, PeriodKind.WEEK).to_pyarrow()
-    return {"seconds": time.perf_counter() - started, "rows": table.num_rows}
+    return _best_of(
+        REPEATS, lambda: kpis.scorecard(con, kpis.Level.AGENT, PeriodKind.WEEK).to_pyarrow()
+    )
 
 
 def sql_agent_week(home: Path, data: Path) -> dict:
@@ -67,9 +67,21 @@ def sql_agent_week(home: Path, data: Path) -> dict:
     from bench.baselines import agent_week_sql
 
     con = _warehouse(home).con
-    started = time.perf_counter()
-    table = agent_week_sql(con)
-    return {"seconds": time.perf_counter() - started, "rows": table.num_rows}
+    return _best_of(REPEATS, lambda: agent_week_sql(con))
+
+
+# The two query engines are timed the same way: the best of a few runs in one process, and
+# the first run (which includes Ibis building and compiling its expression) beside it.
+REPEATS = 3
+
+
+def _best_of(repeats: int, run) -> dict:
+    times, rows = [], 0
+    for _ in range(repeats):
+        started = time.perf_counter()
+        rows = run().num_rows
+        times.append(time.perf_counter() - started)
+    return {"seconds": min(times), "first_seconds": times[0], "rows": rows}
 
 
 def pandas_agent_week(home: Path, data: Path) -> dict:

@@ -6,8 +6,6 @@ import pytest
 
 from api.records import VISIBLE
 from factories import PERSONAS
-from upswing.api.scorecards import range_lines
-from upswing.performance.models import Level, ScorecardSnapshot
 from upswing.performance.queries import scorecard_for_range
 from upswing.periods import parse_period
 
@@ -57,12 +55,6 @@ def test_a_range_combines_numerators_like_the_cli(session_as):
         (line.metric, line.value, line.n) for line in expected
     ]
     assert all(v["status"] == "no_target" and v["floor"] is None for v in body["values"])
-
-
-def test_range_lines_equal_scorecard_for_range_when_all_rows_are_visible(org):
-    first, last = parse_period("2026-W37"), parse_period("2026-W46")
-    rows = ScorecardSnapshot.objects.filter(level=Level.AGENT, entity_code="A5")
-    assert range_lines(rows, first, last) == scorecard_for_range("agent", "A5", first, last)
 
 
 def test_a_range_for_a_transferred_agent_counts_only_the_leads_weeks(session_as):

@@ -4,11 +4,10 @@ A lead reading an agent who moved to another team sees the weeks on the lead's t
 for single periods and for ranges alike, exactly like the agent's page.
 """
 
-from django.db.models import Max, QuerySet, Sum
+from django.db.models import QuerySet
 from ninja import Router
 from ninja.errors import HttpError
 
-from upswing import stats
 from upswing.api.schemas import (
     ErrorOut,
     LevelParam,
@@ -17,12 +16,16 @@ from upswing.api.schemas import (
     ScorecardOut,
     TrendOut,
 )
-from upswing.metrics import CATALOG, METRIC_CODES, Aggregate, value_from_totals
+from upswing.metrics import CATALOG
 from upswing.org.access import access_agent_by_id, access_program_by_id, access_team_by_id
 from upswing.performance import selectors
 from upswing.performance.models import Level
-from upswing.performance.queries import ScoreLine
-from upswing.performance.rules import Status
+from upswing.performance.queries import (
+    ScoreLine,
+    latest_period_of,
+    lines_for_period,
+    lines_for_range,
+)
 from upswing.periods import Period, PeriodKind, parse_period
 
 router = Router(tags=["scorecards"])
@@ -60,13 +63,13 @@ def _lines(rows: QuerySet, period: str | None) -> tuple[str | None, list[ScoreLi
             first, last = (_parse(p) for p in period.split("..", 1))
             if first.kind is not last.kind or last < first:
                 raise ValueError("a range runs from one period to a later one of the same kind")
-            return f"{first.label}..{last.label}", range_lines(rows, first, last)
-        chosen = _parse(period) if period else _latest(rows, PeriodKind.WEEK)
+            return f"{first.label}..{last.label}", lines_for_range(rows, first, last)
+        chosen = _parse(period) if period else latest_period_of(rows, PeriodKind.WEEK)
     except ValueError as exc:
         raise HttpError(422, str(exc)) from None
     if chosen is None:
         return None, []
-    return chosen.label, period_lines(rows, chosen)
+    return chosen.label, lines_for_period(rows, chosen)
 
 
 def _parse(label: str) -> Period:
@@ -75,77 +78,6 @@ def _parse(label: str) -> Period:
     if not FIRST_YEAR <= period.start.year <= LAST_YEAR:
         raise ValueError(f"{label!r}: periods run from {FIRST_YEAR} to {LAST_YEAR}")
     return period
-
-
-def _latest(rows: QuerySet, kind: PeriodKind) -> Period | None:
-    start = rows.filter(period_kind=kind.value).aggregate(last=Max("period_start"))["last"]
-    return Period(kind, start) if start else None
-
-
-def period_lines(rows: QuerySet, period: Period) -> list[ScoreLine]:
-    found = rows.filter(period_kind=period.kind.value, period_start=period.start)
-    by_metric = {r.metric: r for r in found}
-    return [
-        ScoreLine(
-            r.metric,
-            r.value,
-            r.numerator,
-            r.n,
-            r.ci_low,
-            r.ci_high,
-            r.baseline,
-            r.sla_floor,
-            r.kpi_target,
-            r.status,
-        )
-        for code in METRIC_CODES
-        if (r := by_metric.get(code)) is not None
-    ]
-
-
-def range_lines(rows: QuerySet, first: Period, last: Period) -> list[ScoreLine]:
-    """`performance.queries.scorecard_for_range` over the rows the user may read.
-
-    That function reads every snapshot of the entity; called directly it would add a
-    transferred agent's weeks on another team to the old lead's totals. Same arithmetic
-    (tests/api check both agree where everything is visible).
-    """
-    totals = (
-        rows.filter(
-            period_kind=first.kind.value,
-            period_start__gte=first.start,
-            period_start__lte=last.start,
-        )
-        .values("metric")
-        .annotate(numerator=Sum("numerator"), n=Sum("n"))
-    )
-    by_metric = {t["metric"]: t for t in totals}
-    lines = []
-    for code in METRIC_CODES:
-        total = by_metric.get(code)
-        if not total or not total["n"]:
-            continue
-        metric = CATALOG[code]
-        low = high = None
-        if metric.aggregate is Aggregate.SHARE:
-            interval = stats.compute_wilson_interval(total["numerator"], total["n"])
-            low, high = interval.low * 100, interval.high * 100
-        value = value_from_totals(metric, total["numerator"], total["n"])
-        lines.append(
-            ScoreLine(
-                code,
-                value,
-                total["numerator"],
-                total["n"],
-                low,
-                high,
-                None,
-                None,
-                None,
-                Status.NO_TARGET.value,
-            )
-        )
-    return lines
 
 
 def _interval(low: float | None, high: float | None) -> dict | None:
@@ -183,7 +115,7 @@ def get_program_trend(
     rows = selectors.entity_rows(user, Level.PROGRAM, program.code)
     period_kind = PeriodKind(kind.value)
     try:
-        last = _parse(period) if period else _latest(rows, period_kind)
+        last = _parse(period) if period else latest_period_of(rows, period_kind)
     except ValueError as exc:
         raise HttpError(422, str(exc)) from None
     if last is not None and last.kind is not period_kind:

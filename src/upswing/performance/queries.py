@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Max, Sum
+from django.db.models import Max, QuerySet, Sum
 
 from upswing import stats
 from upswing.metrics import CATALOG, METRIC_CODES, Aggregate, value_from_totals
@@ -27,18 +27,32 @@ class ScoreLine:
     status: str
 
 
+def entity_snapshots(level: str, entity: str) -> QuerySet[ScorecardSnapshot]:
+    """Every snapshot of one agent, team or program (the CLI's view: no user scope)."""
+    return ScorecardSnapshot.objects.filter(level=level, entity_code=entity)
+
+
 def latest_period(level: str, entity: str, kind: PeriodKind) -> Period | None:
-    start = ScorecardSnapshot.objects.filter(
-        level=level, entity_code=entity, period_kind=kind.value
-    ).aggregate(last=Max("period_start"))["last"]
+    return latest_period_of(entity_snapshots(level, entity), kind)
+
+
+def latest_period_of(rows: QuerySet[ScorecardSnapshot], kind: PeriodKind) -> Period | None:
+    start = rows.filter(period_kind=kind.value).aggregate(last=Max("period_start"))["last"]
     return Period(kind, start) if start else None
 
 
 def scorecard_for_period(level: str, entity: str, period: Period) -> list[ScoreLine]:
-    rows = ScorecardSnapshot.objects.filter(
-        level=level, entity_code=entity, period_kind=period.kind.value, period_start=period.start
-    )
-    by_metric = {r.metric: r for r in rows}
+    return lines_for_period(entity_snapshots(level, entity), period)
+
+
+def scorecard_for_range(level: str, entity: str, first: Period, last: Period) -> list[ScoreLine]:
+    return lines_for_range(entity_snapshots(level, entity), first, last)
+
+
+def lines_for_period(rows: QuerySet[ScorecardSnapshot], period: Period) -> list[ScoreLine]:
+    """The stored values of one period, in catalog order (rows: already scoped snapshots)."""
+    found = rows.filter(period_kind=period.kind.value, period_start=period.start)
+    by_metric = {r.metric: r for r in found}
     return [
         ScoreLine(
             r.metric,
@@ -57,12 +71,15 @@ def scorecard_for_period(level: str, entity: str, period: Period) -> list[ScoreL
     ]
 
 
-def scorecard_for_range(level: str, entity: str, first: Period, last: Period) -> list[ScoreLine]:
-    """Several periods combined from their numerators and sample sizes (never averaged)."""
+def lines_for_range(
+    rows: QuerySet[ScorecardSnapshot], first: Period, last: Period
+) -> list[ScoreLine]:
+    """Several periods combined from their numerators and sample sizes (never averaged).
+
+    `rows` are the snapshots the caller may read: a lead's range for a transferred agent
+    covers only the weeks on the lead's team."""
     totals = (
-        ScorecardSnapshot.objects.filter(
-            level=level,
-            entity_code=entity,
+        rows.filter(
             period_kind=first.kind.value,
             period_start__gte=first.start,
             period_start__lte=last.start,

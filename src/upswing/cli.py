@@ -106,12 +106,15 @@ def _progress(file: Path):
 
 @main.command()
 @click.option("--full", is_flag=True, help="recompute every period, not just the touched ones")
-def refresh(full: bool) -> None:
-    """Recompute scorecards from the warehouse."""
+@click.option(
+    "--no-diagnose", is_flag=True, help="skip re-running the diagnosis of the refreshed programs"
+)
+def refresh(full: bool, no_diagnose: bool) -> None:
+    """Recompute scorecards from the warehouse, then the findings of what changed."""
     setup_django()
     from upswing.performance.refresh import refresh as do_refresh
 
-    result = do_refresh(full=full)
+    result = do_refresh(full=full, diagnose=not no_diagnose)
     if not result.scope.programs:
         click.echo("Nothing to refresh: no new data since the last refresh (use --full to force).")
         return
@@ -123,6 +126,7 @@ def refresh(full: bool) -> None:
     click.echo(
         f"Refreshed {', '.join(result.scope.programs)} ({span}): "
         f"{result.rows_written} scorecard values."
+        + ("" if result.findings is None else f" Diagnosis: {result.findings} findings stored.")
     )
 
 

@@ -181,7 +181,7 @@ def run_demo(*, seed: int, as_of: str | None, out: Path | None, echo) -> None:
         except ImportRejected as exc:
             raise SystemExit("\n".join(format_problems(exc))) from exc
         echo(f"  imported {result.rows_read:>7,} {kind} rows ({result.inserted:,} new)")
-    result = refresh(full=True)
+    result = refresh(full=True, diagnose=True)
     echo(
         f"Refreshed {len(result.scope.programs)} programs: {result.rows_written:,} "
         f"scorecard values in {time.perf_counter() - started:.1f} s total"

@@ -378,3 +378,17 @@ def test_the_nav_offers_the_coaching_pages_to_those_who_can_open_them(as_, perso
     assert ('href="/coaching/"' in text) is queue
     assert ('href="/systemic/"' in text) is queue
     assert ("My coaching" in text) is mine
+
+
+def test_the_coaching_reports_show_only_sessions_and_findings_in_scope(as_, client, org, today):
+    page = as_("lead").get("/coaching/reports/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Who is improving and who is stuck" in body
+    assert "Which coaching closes gaps" in body
+    assert "/findings/9101/" in body  # Alice Anders' open finding, no session in 14 days
+    assert "Carl Crane" not in body  # T2
+    assert "Dora Dunmore" not in body  # another program
+    for persona in ("agent", "client_viewer"):
+        client.logout()
+        assert as_(persona).get("/coaching/reports/").status_code == 404

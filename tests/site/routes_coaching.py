@@ -81,6 +81,7 @@ def _post_only(persona: str, _code: str) -> int:
 
 ROUTES = {
     "coaching:queue": ([("/coaching/", "")], _signed_in(lambda _c: PEOPLE)),
+    "coaching:reports": ([("/coaching/reports/", "")], _signed_in(lambda _c: PEOPLE)),
     "performance:systemic": ([("/systemic/", "")], _signed_in(lambda _c: PEOPLE)),
     "performance:finding": (
         [(f"/findings/{pk}/", pk) for pk in FINDING_READERS],

@@ -13,11 +13,12 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from upswing.coaching import rules
 from upswing.coaching.effectiveness import SessionEffect, session_effects
+from upswing.coaching.models import CoachingSession
 from upswing.coaching.queries import sessions_between
 from upswing.performance import rules as diagnosis_rules
 from upswing.performance.models import Finding
@@ -41,12 +42,18 @@ class AgentProgress:
 
 
 def progress_report(
-    *, since: dt.date, as_of: dt.date | None = None, program: str | None = None
+    *,
+    since: dt.date,
+    as_of: dt.date | None = None,
+    program: str | None = None,
+    base: QuerySet[CoachingSession] | None = None,
 ) -> list[AgentProgress]:
     """Per agent and metric coached since `since`: improving or stuck after the coaching
     (the latest session whose after-weeks are over decides), worst news first."""
     as_of = as_of or timezone.localdate()
-    effects = session_effects(sessions_between(since, as_of, program=program), as_of=as_of)
+    effects = session_effects(
+        sessions_between(since, as_of, program=program, base=base), as_of=as_of
+    )
     grouped: dict[tuple[str, str], list[SessionEffect]] = defaultdict(list)
     for effect in effects:
         grouped[(effect.session.agent.code, effect.metric)].append(effect)
@@ -82,12 +89,18 @@ class EffectivenessRow:
 
 
 def effectiveness_report(
-    *, since: dt.date, as_of: dt.date | None = None, program: str | None = None
+    *,
+    since: dt.date,
+    as_of: dt.date | None = None,
+    program: str | None = None,
+    base: QuerySet[CoachingSession] | None = None,
 ) -> list[EffectivenessRow]:
     """Which coaching closes gaps: per session kind and metric, how many sessions closed the
     gap, improved, changed nothing or were followed by a decline."""
     as_of = as_of or timezone.localdate()
-    effects = session_effects(sessions_between(since, as_of, program=program), as_of=as_of)
+    effects = session_effects(
+        sessions_between(since, as_of, program=program, base=base), as_of=as_of
+    )
     tallies: dict[tuple[str, str], Counter] = defaultdict(Counter)
     for effect in effects:
         tallies[(effect.session.kind, effect.metric)][effect.effect.verdict.value] += 1

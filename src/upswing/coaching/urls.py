@@ -6,6 +6,7 @@ app_name = "coaching"
 
 urlpatterns = [
     path("coaching/", views.queue_page, name="queue"),
+    path("coaching/reports/", views.reports_page, name="reports"),
     path("coaching/sessions/<int:pk>/", views.session_page, name="session"),
     path("coaching/sessions/<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
     path("coaching/actions/<int:pk>/done/", views.complete_action, name="action_done"),

@@ -7,17 +7,20 @@ are POSTs (CSRF) answered with a redirect; a refused change re-renders with its 
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from upswing.audit.concurrency import STALE_EDIT_MESSAGE, StaleEdit
-from upswing.coaching import access
+from upswing.coaching import access, reports
 from upswing.coaching.actions import (
     CoachingError,
     do_acknowledge_session,
@@ -59,6 +62,31 @@ def queue_page(request):
         "coaching/queue.html",
         {"queue": queue, "can_coach": access.can_coach(request.user)},
     )
+
+
+@page_view
+def reports_page(request):
+    """Who improves after coaching and who is stuck, which coaching closes gaps, and open
+    findings nobody has talked about: over the sessions and findings this user may see."""
+    _needs_people_reach(request.user)
+    today = timezone.localdate()
+    since = today - dt.timedelta(days=REPORT_DAYS)
+    sessions = access.visible_sessions(request.user)
+    seen = set(visible_findings(request.user).values_list("pk", flat=True))
+    return render(
+        request,
+        "coaching/reports.html",
+        {
+            "since": since,
+            "progress": reports.progress_report(since=since, as_of=today, base=sessions),
+            "effectiveness": reports.effectiveness_report(since=since, as_of=today, base=sessions),
+            "uncovered": [u for u in reports.coverage_report(as_of=today) if u.finding.pk in seen],
+        },
+    )
+
+
+# How far back the coaching reports look.
+REPORT_DAYS = 180
 
 
 @page_view

@@ -103,7 +103,7 @@ def _refresh(run: ImportRun) -> str:
             from upswing.performance.refresh import refresh
 
             _set(run.pk, stage="refreshing")
-            result = refresh()
+            result = refresh(diagnose=True)
             if not result.scope.programs:
                 return "No scorecard needed a refresh: nothing new in this file."
             programs = ", ".join(result.scope.programs)

@@ -61,9 +61,12 @@ class RefreshResult:
     scope: Scope
     rows_written: int
     full: bool
+    findings: int | None = None  # findings stored by the diagnosis that followed, if asked
 
 
-def refresh(*, full: bool = False) -> RefreshResult:
+def refresh(*, full: bool = False, diagnose: bool = False) -> RefreshResult:
+    """Recompute the touched (or all) snapshots; with `diagnose`, run the diagnosis of the
+    refreshed programs afterwards so findings always follow the scorecards."""
     with open_warehouse(settings.UPSWING_WAREHOUSE_URL) as wh:
         sync_dimensions(wh)
         sync_events(wh)
@@ -73,7 +76,14 @@ def refresh(*, full: bool = False) -> RefreshResult:
             frame = compute_snapshots(wh, scope)
             written = replace_snapshots(frame, scope)
         consume_dirty_days(wh)
-    return RefreshResult(scope, written, full)
+    findings = rediagnose(scope.programs) if diagnose and scope.programs else None
+    return RefreshResult(scope, written, full, findings)
+
+
+def rediagnose(programs: tuple[str, ...]) -> int:
+    from upswing.performance.diagnosis import DiagnosisScope, run_diagnosis
+
+    return sum(run_diagnosis(DiagnosisScope(program=code), store=True).stored for code in programs)
 
 
 def sync_dimensions(wh: Warehouse) -> None:

@@ -109,6 +109,20 @@ def test_htmx_asks_for_the_trend_only(client, org):
     assert "2026-W44" in text
 
 
+def test_the_listed_agents_follow_the_metric_of_the_htmx_trend(client, org):
+    text = (
+        _as(client, org, "manager")
+        .get(
+            "/teams/T1/?metric=fcr&period=2026-W44", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="trend"
+        )
+        .content.decode()
+    )
+    listing = text[text.index('id="children"') :]
+    assert 'hx-swap-oob="true"' in listing
+    assert "First-contact resolution" in listing
+    assert "metric=fcr" in listing and "metric=aht" not in listing
+
+
 def test_htmx_trend_goes_through_the_same_access_check(client, org):
     response = _as(client, org, "lead").get(
         "/teams/T2/?metric=fcr", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="trend"

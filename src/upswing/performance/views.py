@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
@@ -36,19 +37,19 @@ def dashboard_view(view):
 def program_page(request, code: str):
     program = access_program_by_id(request.user, code)
     page = _Page(request, Level.PROGRAM, program.code, entity=program)
-    if page.is_trend_request:
-        return page.trend_response()
+    sees_people = reach_of(request.user).sees_people
     children = []
-    if page.period and reach_of(request.user).sees_people:
+    if page.period and sees_people:
         children = selectors.program_teams(request.user, program, page.period, page.metric)
+    listing = {"children": children, "children_kind": "team", "show_children": sees_people}
+    if page.is_trend_request:
+        return page.trend_response(listing)
     return page.response(
         {
             "entity": program,
             "title": program.name,
             "crumbs": [(program.client.name, None)],
-            "children": children,
-            "children_kind": "team",
-            "show_children": reach_of(request.user).sees_people,
+            **listing,
         }
     )
 
@@ -57,20 +58,19 @@ def program_page(request, code: str):
 def team_page(request, code: str):
     team = access_team_by_id(request.user, code)
     page = _Page(request, Level.TEAM, team.code, entity=team)
-    if page.is_trend_request:
-        return page.trend_response()
     children = []
     if page.period:
         children = selectors.team_agents(request.user, team, page.period, page.metric)
+    listing = {"children": children, "children_kind": "agent", "show_children": True}
+    if page.is_trend_request:
+        return page.trend_response(listing)
     program = team.program
     return page.response(
         {
             "entity": team,
             "title": team.name,
             "crumbs": [(program.client.name, None), (program.name, _program_url(program.code))],
-            "children": children,
-            "children_kind": "agent",
-            "show_children": True,
+            **listing,
         }
     )
 
@@ -166,8 +166,18 @@ class _Page:
             "level": self.level,
         }
 
-    def trend_response(self):
-        response = render(self.request, "performance/partials/trend.html", self.trend_context())
+    def trend_response(self, listing: dict | None = None):
+        """The trend for the chosen metric; the teams or agents listed under it follow the
+        metric too, swapped out of band so the page never shows two metrics at once."""
+        context = self.trend_context()
+        response = render(self.request, "performance/partials/trend.html", context)
+        if listing and listing.get("show_children"):
+            children = render_to_string(
+                "performance/partials/children.html",
+                {**context, **listing, "oob": True},
+                request=self.request,
+            )
+            response.content += children.encode()
         patch_vary_headers(response, ("HX-Request", "HX-Target"))
         return response
 

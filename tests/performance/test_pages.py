@@ -120,7 +120,8 @@ def test_the_listed_agents_follow_the_metric_of_the_htmx_trend(client, org):
     listing = text[text.index('id="children"') :]
     assert 'hx-swap-oob="true"' in listing
     assert "First-contact resolution" in listing
-    assert "metric=fcr" in listing and "metric=aht" not in listing
+    assert "metric=fcr" in listing
+    assert "metric=aht" not in listing
 
 
 def test_htmx_trend_goes_through_the_same_access_check(client, org):

@@ -15,11 +15,10 @@ may not see.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
 from django.http import Http404
 
-from upswing.org.access import reach_of, visible_teams
-from upswing.performance.models import Finding, Target
+from upswing.org.access import reach_of
+from upswing.performance.models import Target
 from upswing.performance.target_access import visible_targets
 
 
@@ -28,15 +27,6 @@ def access_target_by_id(user, target_id: int) -> Target:
     if found is None:
         raise Http404("No target with that id.")
     return found
-
-
-def visible_findings(user) -> QuerySet[Finding]:
-    reach = reach_of(user)
-    if reach.is_admin:
-        return Finding.objects.all()
-    if not reach.sees_people:
-        return Finding.objects.none()
-    return Finding.objects.filter(team_code__in=visible_teams(user).values("code"))
 
 
 def may_import(user) -> bool:

@@ -1,13 +1,13 @@
-"""Diagnosis findings, scoped by `upswing.api.access.visible_findings`."""
+"""Diagnosis findings, scoped by `upswing.performance.findings_access.visible_findings`."""
 
 import datetime as dt
 
 from ninja import Router
 from ninja.pagination import paginate
 
-from upswing.api.access import visible_findings
 from upswing.api.pagination import Page
 from upswing.api.schemas import ErrorOut, FindingOut
+from upswing.performance.findings_access import visible_findings
 
 router = Router(tags=["findings"])
 

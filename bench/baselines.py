@@ -70,8 +70,10 @@ surveys_agg AS (
     COUNT(s.score) FILTER (s.kind = 'ces') AS ces_n,
     STDDEV_SAMP(s.score) FILTER (s.kind = 'ces') AS ces_sd
   FROM surveys s
-  JOIN calls c ON c.source = s.source AND c.interaction_id = s.interaction_id
-  WHERE c.answered
+  JOIN (  -- not the `calls` CTE: a CTE read twice is materialized, every call held in memory
+    SELECT source, interaction_id, agent_id, DATE_TRUNC('week', local_date)::DATE AS period_start
+    FROM interactions WHERE COALESCE(answered, TRUE)
+  ) c ON c.source = s.source AND c.interaction_id = s.interaction_id
   GROUP BY c.agent_id, c.period_start
 ),
 evaluations AS (

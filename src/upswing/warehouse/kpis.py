@@ -239,7 +239,7 @@ def fact_tables(con: ibis.BaseBackend, scope: Scope, kind: PeriodKind) -> dict[S
     calls = call_facts(con, scope, kind)
     return {
         Source.CALLS: calls,
-        Source.SURVEYS: survey_facts(con, calls),
+        Source.SURVEYS: survey_facts(con, scope, kind),
         Source.EVALUATIONS: evaluation_facts(con, scope, kind),
     }
 
@@ -266,10 +266,17 @@ def call_facts(con: ibis.BaseBackend, scope: Scope, kind: PeriodKind) -> ir.Tabl
     )
 
 
-def survey_facts(con: ibis.BaseBackend, calls: ir.Table) -> ir.Table:
-    """Survey responses on answered interactions, dated and attributed by their interaction."""
+def survey_facts(con: ibis.BaseBackend, scope: Scope, kind: PeriodKind) -> ir.Table:
+    """Survey responses on answered interactions, dated and attributed by their interaction.
+
+    The interactions are read here with just the columns the join needs, not taken from
+    `call_facts`: an expression used twice in one query is materialized by the engine,
+    which would hold every call (ids and all) in memory at once."""
     surveys = con.table("surveys")
-    answered = calls.filter(calls.answered)
+    calls = scope.apply(con.table("interactions"))
+    answered = calls.filter(calls.answered.fill_null(True)).select(
+        "source", "interaction_id", "agent_id", "program_id", "local_date"
+    )
     joined = surveys.join(
         answered,
         [surveys.source == answered.source, surveys.interaction_id == answered.interaction_id],
@@ -278,9 +285,9 @@ def survey_facts(con: ibis.BaseBackend, calls: ir.Table) -> ir.Table:
         answered.agent_id,
         answered.program_id,
         answered.local_date,
-        answered.period_start,
         surveys.kind,
         surveys.score,
+        period_start=period_start(answered.local_date, kind),
     )
 
 

@@ -2,7 +2,7 @@
 kind-specific ranges, and checks across rows (duplicates, overlaps, conflicts).
 
 Reference tables are created by the import service before validation:
-`ref_agents(agent_id, program_id)`, `ref_programs(program_id, time_zone)`,
+`ref_agents(agent_id, program_id)`, `ref_programs(program_id, time_zone, zone_no)`,
 `ref_teams(team_id, program_id)`, `ref_interactions(source, interaction_id, program_id)`.
 """
 
@@ -23,9 +23,9 @@ class Plan:
     tz_expr: str = "'UTC'"
     derived: tuple[tuple[str, str], ...] = ()  # (output column, SQL over typed/context columns)
     row_checks: tuple = ()  # validate.Check instances
-    local_date_of: str | None = (
-        None  # the timestamp whose day in the program's zone is `local_date`
-    )
+    # The timestamp whose day in the program's zone is `local_date`; the context then
+    # selects the zone as `c_tz` and its number in `ref_programs` as `c_zone`.
+    local_date_of: str | None = None
 
 
 def _check(column: str, reason: str, failed_when: str):
@@ -61,7 +61,7 @@ def _interactions(_source: str) -> Plan:
         ),
         context_select=(
             "a.agent_id AS c_agent, coalesce(raw.r_program_id, a.program_id) AS c_program, "
-            "p.program_id AS c_program_known, p.time_zone AS c_tz"
+            "p.program_id AS c_program_known, p.time_zone AS c_tz, p.zone_no AS c_zone"
         ),
         tz_expr="c_tz",
         derived=(("program_id", "c_program"),),
@@ -109,7 +109,10 @@ def _surveys(source: str) -> Plan:
 def _qa(_source: str) -> Plan:
     return Plan(
         context_joins=_AGENT_JOINS,
-        context_select="a.agent_id AS c_agent, a.program_id AS c_program, p.time_zone AS c_tz",
+        context_select=(
+            "a.agent_id AS c_agent, a.program_id AS c_program, p.time_zone AS c_tz, "
+            "p.zone_no AS c_zone"
+        ),
         tz_expr="c_tz",
         derived=(("program_id", "c_program"),),
         local_date_of="evaluated_at",
@@ -269,6 +272,21 @@ def cross_row_count_sql(kind: Kind, stage: str) -> str:
         for sql in _CROSS_ROW.get(kind.name, ())
     ]
     return f"SELECT sum(n) FROM ({' UNION ALL '.join([duplicates, *others])})"
+
+
+def cross_row_screen_sql(kind: Kind, rows: str) -> str:
+    """A fast screen over `rows` (canonical columns, no line numbers) for problems across
+    rows: 0 means there are none; more means the file must be checked row by row. Keys are
+    compared by their 64-bit hash, which is much cheaper than the strings; a collision can
+    only make the screen count a duplicate that is not there, never miss one."""
+    keys = ", ".join(f'"{k}"' for k in kind.key)
+    stage = f"(SELECT *, NULL::BIGINT AS _line FROM {rows})"
+    counts = [f"SELECT count(*) - count(DISTINCT hash({keys})) AS n FROM {rows} r"]
+    counts += [
+        f"SELECT count(*) AS n FROM ({sql.format(stage=stage)}) x"
+        for sql in _CROSS_ROW.get(kind.name, ())
+    ]
+    return f"SELECT sum(n) FROM ({' UNION ALL '.join(counts)}) c"
 
 
 def _duplicates_sql(kind: Kind, stage: str) -> str:

@@ -145,18 +145,28 @@ def _materialize(
 ) -> None:
     described = con.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()
     text_cols = ", ".join(
-        f"NULLIF(TRIM(CAST({_ident(name)} AS VARCHAR)), '') AS {_ident(name)}"
+        f"{_trimmed(f'CAST({_ident(name)} AS VARCHAR)')} AS {_ident(name)}"
         for name, *_ in described
         if name != "_line"
     )
-    _drop(con, relation)
+    drop_relation(con, relation)
     con.execute(
         f"CREATE TEMP {'VIEW' if view else 'TABLE'} {relation} AS "
         f"SELECT {line} AS _line, {text_cols} FROM {scan}"
     )
 
 
-def _drop(con: duckdb.DuckDBPyConnection, relation: str) -> None:
+def _trimmed(text: str) -> str:
+    """`text` without surrounding spaces, NULL when empty. TRIM copies every value, so it is
+    applied only where it can change something: a space at either end, or any non-ASCII
+    character (TRIM also strips Unicode spaces such as U+00A0); most values pass as they are."""
+    return (
+        f"CASE WHEN {text} LIKE ' %' OR {text} LIKE '% ' OR {text} = '' "
+        f"OR strlen({text}) <> length({text}) THEN NULLIF(TRIM({text}), '') ELSE {text} END"
+    )
+
+
+def drop_relation(con: duckdb.DuckDBPyConnection, relation: str) -> None:
     """Drop a temp table or view of that name, whichever it is."""
     kinds = con.execute(
         "SELECT 'VIEW' FROM duckdb_views() WHERE view_name = ? AND temporary "

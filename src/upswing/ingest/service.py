@@ -18,6 +18,7 @@ from upswing.ingest.kinds import Destination, Kind, get_kind
 from upswing.ingest.mapping import MappingError, compile_mapping, ident, load_mapping
 from upswing.ingest.readers import ReadError, read_raw
 from upswing.ingest.validate import Problems, RowError
+from upswing.warehouse.store import Batch, FirstBatchRefused
 
 Progress = Callable[[str], None]
 
@@ -80,6 +81,12 @@ def import_file(
         vcon = wh.validation_connection()
         step("checking")
         writers.register_references(vcon, wh, kind)
+        if kind.destination is Destination.WAREHOUSE and wh.is_duckdb:
+            streamed = _stream_first_file(
+                vcon, wh, kind, path, source, mapping_path, lambda: _result(digest)
+            )
+            if streamed is not None:
+                return streamed
         # Large fact files are first checked without line numbers (the fast path); a rejected
         # file, and the small people's-record kinds, are read with exact lines.
         fast = kind.destination is Destination.WAREHOUSE
@@ -107,7 +114,7 @@ def import_file(
             source=source,
             batch_id=batch_id,
             file_name=path.name,
-            file_sha256=digest.result() if digest else "",
+            file_sha256=_result(digest),
             rows=rows,
         )
     return ImportResult(
@@ -121,6 +128,46 @@ def import_file(
         counts.unchanged,
         tuple(warnings),
     )
+
+
+def _stream_first_file(
+    con: duckdb.DuckDBPyConnection,
+    wh,
+    kind: Kind,
+    path: Path,
+    source: str | None,
+    mapping_path: Path | None,
+    file_sha256: Callable[[], str],
+) -> ImportResult | None:
+    """A source's first file into a DuckDB warehouse: read, typed, checked and inserted in
+    one pass and one transaction (no staged copy of the file). None when the source already
+    has rows (its file is merged through the stage) or the file has a problem: nothing was
+    written, and the caller checks the file the long way, which reports where and why."""
+    from upswing.ingest import writers
+
+    con.execute("SET preserve_insertion_order = false")
+    canonical_sql, present, _label, source, warnings = _canonical_rows(
+        con, kind, path, source=source, mapping_path=mapping_path, exact_lines=False
+    )
+    if not writers.source_is_new(kind, wh, source):
+        return None
+    optional = ADAPTER_OPTIONAL.get(source, frozenset()) if mapping_path is None else frozenset()
+    validate.build_stage(
+        con, kind, canonical_sql, present, source=source, optional=optional, materialize=False
+    )
+    batch = Batch(uuid.uuid4().hex, kind.name, source, path.name, "", 0)
+    try:
+        counts = writers.stream_facts(kind, con, wh, batch, file_sha256)
+    except (FirstBatchRefused, duckdb.Error):
+        return None
+    return ImportResult(
+        kind.name, path.name, source, batch.batch_id, counts.inserted, counts.inserted, 0, 0,
+        tuple(warnings),
+    )  # fmt: skip
+
+
+def _result(digest: concurrent.futures.Future | None) -> str:
+    return digest.result() if digest else ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,6 @@ their line, column, original value and reason.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -16,6 +15,7 @@ import duckdb
 from upswing.ingest import checks
 from upswing.ingest.kinds import Column, ColumnType, Kind
 from upswing.ingest.mapping import ident, literal
+from upswing.ingest.readers import drop_relation
 
 MAX_REPORTED = 50
 STAGE = "stage_rows"  # a view: canonical columns, derived columns, `_errors`
@@ -64,9 +64,14 @@ def typed_sql(column: Column, raw: str, tz: str) -> str:
         case ColumnType.SECONDS | ColumnType.NUMBER:
             return f"TRY_CAST({raw} AS DOUBLE)"
         case ColumnType.BOOL:
+            # A CASE chain, not `IN (...)`: DuckDB turns a long IN list into a join per column.
+            # The spellings exports use most are matched before anything is lowercased.
+            spelled = " ".join(
+                f"WHEN {literal(word)} THEN {str(word in _TRUE).lower()}" for word in _TRUE + _FALSE
+            )
             return (
-                f"CASE WHEN lower({raw}) IN {_tuple(_TRUE)} THEN true "
-                f"WHEN lower({raw}) IN {_tuple(_FALSE)} THEN false END"
+                f"CASE {raw} WHEN 'true' THEN true WHEN 'false' THEN false "
+                f"ELSE CASE lower({raw}) {spelled} END END"
             )
         case ColumnType.CHOICE:
             return f"lower({raw})"
@@ -101,7 +106,7 @@ def column_checks(column: Column, *, required: bool = True) -> list[Check]:
                 Check(
                     column.name,
                     f"not one of: {allowed}",
-                    f"{typed} IS NOT NULL AND {typed} NOT IN {_tuple(column.choices)}",
+                    f"{typed} IS NOT NULL AND NOT ({_any_equal(typed, column.choices)})",
                 )
             )
         case ColumnType.TIME_ZONE:
@@ -148,12 +153,15 @@ def build_stage(
     *,
     source: str,
     optional: frozenset[str] = frozenset(),
+    materialize: bool = True,
 ) -> list[Check]:
     """Type the file once into STAGE_TYPED (`t_` typed values, `p_` presence, `c_` context);
     STAGE is a view over it with the canonical and derived columns and the `_errors` bits.
 
     Each typed value is computed once, in one scan; the checks then run over compact typed
     columns. `optional` names required columns a source never has (they may be empty).
+    With `materialize=False` STAGE_TYPED is a view too: the file is typed and checked while
+    it is read, by whatever reads STAGE_OUT (a source's first import, streamed in one pass).
     """
     plan = checks.plan_for(kind, source)
     raw_cols = [f"{_raw_value(c, present)} AS r_{c.name}" for c in kind.columns]
@@ -170,10 +178,11 @@ def build_stage(
     typed_cols = [f"{typed_sql(c, f'r_{c.name}', tz)} AS t_{c.name}" for c in kind.columns]
     given_cols = [f"r_{c.name} IS NOT NULL AS p_{c.name}" for c in kind.columns]
     con.execute("SET TimeZone = 'UTC'")
+    drop_relation(con, STAGE_TYPED)  # a table or a view, from an earlier attempt on this file
     derived = {name: _over_stage(expr, kind) for name, expr in plan.derived}
     derived_cols = "".join(f", {expr} AS d_{name}" for name, expr in derived.items())
     con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE {STAGE_TYPED} AS
+        f"""CREATE TEMP {"TABLE" if materialize else "VIEW"} {STAGE_TYPED} AS
         WITH raw AS (SELECT _line, {", ".join(raw_cols)} FROM ({canonical_sql})),
         joined AS (SELECT raw.*, {plan.context_select} FROM raw {plan.context_joins}),
         typed AS (
@@ -195,44 +204,122 @@ def build_stage(
         f"CREATE OR REPLACE TEMP VIEW {STAGE} AS "
         f"SELECT _line, {', '.join(out_cols)}, {flags} AS _errors FROM {STAGE_TYPED} s"
     )
-    # What is written: the canonical columns plus the local day (a join the checks skip).
+    # What is written: the canonical columns plus the local day (a join the checks skip),
+    # and `_failed`, true for a row that fails any check (what a streamed import stops on).
     local_date, joins = ("NULL::DATE", "")
     if plan.local_date_of:
-        local_date, joins = local_date_sql(con, f"t_{plan.local_date_of}")
+        local_date, joins = local_date_sql(con, f"s.t_{plan.local_date_of}")
+    failed = " OR ".join(f"({chk.failed_when})" for chk in all_checks) or "false"
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW {STAGE_OUT} AS "
-        f"SELECT _line, {', '.join(out_cols)}, {local_date} AS local_date "
-        f"FROM {STAGE_TYPED} s{joins}"
+        f"SELECT _line, {', '.join(out_cols)}, {local_date} AS local_date, "
+        f"coalesce({failed}, false) AS _failed FROM {STAGE_TYPED} s{joins}"
     )
     return all_checks
 
 
-# Local days come from a table of UTC offsets per zone and quarter hour (every real zone
-# changes offset on a quarter hour), built for the file's time span: a hash join instead of
-# a time-zone conversion per row, which costs more than reading the file. Beyond this span
-# (a file of odd dates) each row is converted.
-_OFFSET_TABLE_MAX_SPAN = dt.timedelta(days=3 * 366)
+# Local days come from a table of UTC offsets per zone and UTC day (`zone_days`): a join on
+# two integers instead of a time-zone conversion per row, which costs more than reading the
+# file. A day on which the zone's offset changes also has the minute of the change (found on
+# a quarter-hour grid, then minute by minute within its quarter: St. John's changed at 00:01
+# local time until 2011). Timestamps outside the table's years are converted one by one.
+ZONE_DAYS_YEARS = (1990, 2060)
+_DAY_US = 86_400_000_000
+# The offsets come from the engine's time-zone database: computed once per zone and engine
+# version, and kept in the connection's database (the DuckDB warehouse keeps them).
+_ENGINE = f"duckdb {duckdb.__version__}"
+
+
+def build_zone_days(con: duckdb.DuckDBPyConnection) -> None:
+    """`zone_days(zone_no, day_no, before_us, after_us, change_us)` for the zones of
+    `ref_programs`: the UTC offset (microseconds) at the start of UTC day `day_no` (days since
+    1970-01-01) and at its end, and when they differ, the instant of the change."""
+    _cache_zone_offsets(con)
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE zone_days AS
+        SELECT z.zone_no, o.day_no, o.before_us, o.after_us, o.change_us
+        FROM (SELECT DISTINCT zone_no, time_zone FROM ref_programs) z
+        JOIN zone_offsets o ON o.time_zone = z.time_zone AND o.engine = ?""",
+        [_ENGINE],
+    )
+
+
+def _cache_zone_offsets(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS zone_offsets (time_zone VARCHAR, day_no INTEGER, "
+        "before_us BIGINT, after_us BIGINT, change_us BIGINT, engine VARCHAR)"
+    )
+    missing = [
+        zone
+        for (zone,) in con.execute(
+            "SELECT DISTINCT time_zone FROM ref_programs WHERE time_zone NOT IN "
+            "(SELECT time_zone FROM zone_offsets WHERE engine = ?)",
+            [_ENGINE],
+        ).fetchall()
+    ]
+    if not missing:
+        return
+    first, last = (f"TIMESTAMPTZ '{year}-01-01 00:00:00+00'" for year in ZONE_DAYS_YEARS)
+    con.execute(
+        "CREATE OR REPLACE TEMP MACRO utc_offset_us(zone, t) AS "
+        "epoch_us(timezone(zone, t)) - epoch_us(CAST(t AS TIMESTAMP))"
+    )
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("DELETE FROM zone_offsets WHERE list_contains(?, time_zone)", [missing])
+        con.execute(
+            f"""INSERT INTO zone_offsets
+            WITH starts AS (
+                SELECT z.time_zone, g.t AS day_start,
+                       utc_offset_us(z.time_zone, g.t) AS offset_us
+                FROM unnest(?::VARCHAR[]) z(time_zone),
+                     generate_series({first}, {last}, INTERVAL 1 DAY) g(t)
+            ),
+            days AS (
+                SELECT time_zone, day_start, offset_us AS before_us,
+                       lead(offset_us) OVER (PARTITION BY time_zone ORDER BY day_start)
+                           AS after_us
+                FROM starts
+            ),
+            quarters AS (  -- the first quarter hour of a changing day on the new offset
+                SELECT time_zone, day_start, after_us, min(q) AS changed_by
+                FROM days, generate_series(day_start, day_start + INTERVAL 1 DAY,
+                                           INTERVAL 15 MINUTE) g(q)
+                WHERE before_us <> after_us AND utc_offset_us(time_zone, q) = after_us
+                GROUP BY ALL
+            ),
+            changes AS (  -- the first minute of that quarter on the new offset
+                SELECT time_zone, day_start, min(m) AS change_at
+                FROM quarters, generate_series(changed_by - INTERVAL 14 MINUTE, changed_by,
+                                               INTERVAL 1 MINUTE) g(m)
+                WHERE utc_offset_us(time_zone, m) = after_us
+                GROUP BY ALL
+            )
+            SELECT d.time_zone, CAST(epoch_us(d.day_start) // {_DAY_US} AS INTEGER),
+                   d.before_us, d.after_us, epoch_us(c.change_at), ?
+            FROM days d LEFT JOIN changes c USING (time_zone, day_start)
+            WHERE d.after_us IS NOT NULL""",
+            [missing, _ENGINE],
+        )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
 
 
 def local_date_sql(con: duckdb.DuckDBPyConnection, column: str) -> tuple[str, str]:
-    """(expression, join clause) giving the day of `column` in the zone `c_tz` of each row."""
-    first, last = con.execute(f"SELECT min({column}), max({column}) FROM {STAGE_TYPED}").fetchone()
-    exact = f"CAST(timezone(s.c_tz, s.{column}) AS DATE)"
-    if first is None or last - first > _OFFSET_TABLE_MAX_SPAN:
-        return exact, ""
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE tz_offsets AS
-        SELECT z.c_tz AS tz, b AS bucket, timezone(z.c_tz, b) - CAST(b AS TIMESTAMP) AS utc_offset
-        FROM (SELECT DISTINCT c_tz FROM {STAGE_TYPED} WHERE c_tz IS NOT NULL) z,
-             generate_series(time_bucket(INTERVAL 15 MINUTE, ?::TIMESTAMPTZ),
-                             ?::TIMESTAMPTZ, INTERVAL 15 MINUTE) g(b)""",
-        [first, last],
-    )
+    """(expression, join clause) giving the day of `column` (a TIMESTAMPTZ over the stage `s`)
+    in the zone of each row (`s.c_tz`, numbered `s.c_zone`)."""
+    build_zone_days(con)
+    utc_us = f"epoch_us({column})"
+    offset = f"CASE WHEN {utc_us} < o.change_us THEN o.before_us ELSE o.after_us END"
+    local = f"CAST(DATE '1970-01-01' + CAST(({utc_us} + {offset}) // {_DAY_US} AS INTEGER) AS DATE)"
+    exact = f"CAST(timezone(s.c_tz, {column}) AS DATE)"
     join = (
-        " LEFT JOIN tz_offsets o ON o.tz = s.c_tz "
-        f"AND o.bucket = time_bucket(INTERVAL 15 MINUTE, s.{column})"
+        " LEFT JOIN zone_days o ON o.zone_no = s.c_zone "
+        f"AND o.day_no = CAST({utc_us} // {_DAY_US} AS INTEGER)"
     )
-    return f"CAST(CAST(s.{column} AS TIMESTAMP) + o.utc_offset AS DATE)", join
+    return f"CASE WHEN o.day_no IS NULL THEN {exact} ELSE {local} END", join
 
 
 def _raw_value(column: Column, present: set[str]) -> str:
@@ -296,5 +383,6 @@ def _raw_values(
     return out
 
 
-def _tuple(values: tuple[str, ...]) -> str:
-    return "(" + ", ".join(literal(v) for v in values) + ")"
+def _any_equal(sql: str, values: tuple[str, ...]) -> str:
+    """`sql` equals one of `values` (comparisons, which DuckDB keeps in the scan's pipeline)."""
+    return " OR ".join(f"{sql} = {literal(v)}" for v in values)

@@ -3,16 +3,20 @@ the ORM in one transaction. Also the reference tables validation checks against.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import duckdb
 import pyarrow as pa
 
 from upswing.coaching.actions import do_import_coaching
+from upswing.ingest import checks
 from upswing.ingest.kinds import Destination, Kind
 from upswing.ingest.mapping import literal
 from upswing.ingest.validate import STAGE, STAGE_OUT
 from upswing.org.actions import do_import_roster
 from upswing.org.models import Agent, Membership, Program, Team
 from upswing.performance.actions import do_import_targets
+from upswing.warehouse import store
 from upswing.warehouse.connection import Warehouse
 from upswing.warehouse.schema import FACT_TABLES
 from upswing.warehouse.store import Batch, UpsertCounts, mark_everything_dirty, upsert
@@ -26,13 +30,17 @@ WAREHOUSE_TABLE = {
 
 
 def register_references(con: duckdb.DuckDBPyConnection, wh: Warehouse, kind: Kind) -> None:
+    programs = _programs()
+    zones = sorted({p.time_zone for p in programs})
     _replace(
         con,
         "ref_programs",
         pa.table(
             {
-                "program_id": pa.array([p.code for p in _programs()], pa.string()),
-                "time_zone": pa.array([p.time_zone for p in _programs()], pa.string()),
+                "program_id": pa.array([p.code for p in programs], pa.string()),
+                "time_zone": pa.array([p.time_zone for p in programs], pa.string()),
+                # A small number per zone: local days are looked up by (zone_no, UTC day).
+                "zone_no": pa.array([zones.index(p.time_zone) for p in programs], pa.int32()),
             }
         ),
     )
@@ -112,19 +120,57 @@ def write(kind: Kind, con, wh: Warehouse, *, source, batch_id, file_name, file_s
 
 
 def _write_facts(kind: Kind, con, wh: Warehouse, batch: Batch) -> UpsertCounts:
-    table = WAREHOUSE_TABLE[kind.name]
-    schema, _ = FACT_TABLES[table]
-    cols = ", ".join(
-        f"{literal(batch.source)} AS source"
-        if c == "source"
-        else "NULL::VARCHAR AS batch_id"
-        if c == "batch_id"
-        else f'"{c}"'
-        for c in schema.names
-    )
-    # A view: the upsert reads the stage once, with no extra copy of a large file.
-    con.execute(f"CREATE OR REPLACE TEMP VIEW staged_facts AS SELECT {cols} FROM {STAGE_OUT}")
+    table = _staged_facts(kind, con, batch.source, batch_id_sql="NULL::VARCHAR")
     if not wh.is_duckdb:
         arrow = con.execute("SELECT * FROM staged_facts").to_arrow_table()
         wh.ibis.create_table("staged_facts", arrow, temp=True, overwrite=True)
     return upsert(wh.session(), table, "staged_facts", batch)
+
+
+def source_is_new(kind: Kind, wh: Warehouse, source: str) -> bool:
+    """No rows of this kind from `source` yet (its first file can be streamed)."""
+    return store.source_is_new(wh.session(), WAREHOUSE_TABLE[kind.name], source)
+
+
+def stream_facts(
+    kind: Kind, con, wh: Warehouse, batch: Batch, file_sha256: Callable[[], str]
+) -> UpsertCounts:
+    """A source's first file, typed, checked and inserted in one pass over it (DuckDB
+    warehouse only: the stage is a view over the file in the warehouse's own connection).
+
+    A row failing a check stops the insert; duplicates and the other checks across rows are
+    screened on the inserted rows before the commit. FirstBatchRefused or a DuckDB error
+    means nothing was written and the file must be checked the long way, which says why.
+    """
+    # The guard is a filter, so that every written column stays a plain value (the batch id a
+    # constant, which costs nothing to store).
+    table = _staged_facts(
+        kind,
+        con,
+        batch.source,
+        batch_id_sql=literal(batch.batch_id),
+        where="CASE WHEN _failed THEN error('a row fails a check') ELSE true END",
+    )
+    problems = checks.cross_row_screen_sql(kind, "{rows}")
+    return store.insert_first_batch(
+        wh.session(), table, "staged_facts", batch, problems, file_sha256
+    )
+
+
+def _staged_facts(kind: Kind, con, source: str, *, batch_id_sql: str, where: str = "true") -> str:
+    """The view `staged_facts`: STAGE_OUT in the columns of the kind's warehouse table.
+    A view, so a large file is never copied again on its way in. Returns the table's name."""
+    table = WAREHOUSE_TABLE[kind.name]
+    schema, _ = FACT_TABLES[table]
+    cols = ", ".join(
+        f"{literal(source)} AS source"
+        if c == "source"
+        else f"{batch_id_sql} AS batch_id"
+        if c == "batch_id"
+        else f'"{c}"'
+        for c in schema.names
+    )
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW staged_facts AS SELECT {cols} FROM {STAGE_OUT} WHERE {where}"
+    )
+    return table

@@ -7,6 +7,7 @@ touch are recorded in `dirty_days` and the batch in `import_log`, all in one tra
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -74,7 +75,7 @@ def upsert(session: SqlSession, table: str, staged: str, batch: Batch) -> Upsert
     if replace_key != key:
         differs += " OR " + _group_lost_rows(table, staged, key, replace_key)
     with session.transaction():
-        if not session.run(f"SELECT 1 FROM {table} WHERE source = {_lit(batch.source)} LIMIT 1"):
+        if source_is_new(session, table, batch.source):
             return _insert_fresh(session, table, staged, batch)
         session.run(
             f"CREATE TEMP TABLE upsert_changed AS SELECT s.*, t.{key[-1]} IS NOT NULL AS existed "
@@ -89,6 +90,46 @@ def upsert(session: SqlSession, table: str, staged: str, batch: Batch) -> Upsert
         _log(session, batch, inserted, updated)
         session.run("DROP TABLE upsert_changed")
     return UpsertCounts(int(inserted), int(updated), batch.rows_read - int(inserted) - int(updated))
+
+
+class FirstBatchRefused(Exception):  # noqa: N818 - a refusal, raised to roll back
+    """A streamed first batch was not kept: the source already has rows, or `problems_sql`
+    found something. Nothing was written."""
+
+
+def source_is_new(session: SqlSession, table: str, source: str) -> bool:
+    return not session.run(f"SELECT 1 FROM {table} WHERE source = {_lit(source)} LIMIT 1")
+
+
+def insert_first_batch(
+    session: SqlSession,
+    table: str,
+    staged: str,
+    batch: Batch,
+    problems_sql: str,
+    file_sha256: Callable[[], str],
+) -> UpsertCounts:
+    """A source's first rows, inserted straight from `staged` (a view that fails on a bad
+    row) and kept only if `problems_sql` over `{rows}` (the inserted rows) counts nothing.
+    Raises FirstBatchRefused, with the transaction rolled back, otherwise. The file's digest
+    is asked for last (it is computed while the file is read)."""
+    schema, _ = FACT_TABLES[table]
+    with session.transaction():
+        if not source_is_new(session, table, batch.source):
+            raise FirstBatchRefused(f"{batch.source} already has {table}")
+        names = ", ".join(schema.names)
+        inserted = session.run(f"INSERT INTO {table} ({names}) SELECT {names} FROM {staged}")
+        rows = int(inserted[0][0]) if inserted else 0
+        batch_rows = f"(SELECT * FROM {table} WHERE batch_id = {_lit(batch.batch_id)})"
+        problems = session.run(problems_sql.format(rows=batch_rows))[0][0] if rows else 0
+        if rows == 0 or problems:
+            raise FirstBatchRefused(f"{rows} rows, {problems} possible problem(s)")
+        batch = dataclasses.replace(batch, rows_read=rows, file_sha256=file_sha256())
+        dirty = _DIRTY_DAYS.get(table)
+        if dirty:
+            _mark_dirty(session, dirty.format(rows=batch_rows), batch)
+        _log(session, batch, rows, 0)
+    return UpsertCounts(rows, 0, 0)
 
 
 def _insert_fresh(session: SqlSession, table: str, staged: str, batch: Batch) -> UpsertCounts:

@@ -234,7 +234,7 @@ def build_zone_days(con: duckdb.DuckDBPyConnection) -> None:
     """`zone_days(zone_no, day_no, before_us, after_us, change_us)` for the zones of
     `ref_programs`: the UTC offset (microseconds) at the start of UTC day `day_no` (days since
     1970-01-01) and at its end, and when they differ, the instant of the change."""
-    _cache_zone_offsets(con)
+    cache_zone_offsets(con)
     con.execute(
         """CREATE OR REPLACE TEMP TABLE zone_days AS
         SELECT z.zone_no, o.day_no, o.before_us, o.after_us, o.change_us
@@ -244,7 +244,8 @@ def build_zone_days(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def _cache_zone_offsets(con: duckdb.DuckDBPyConnection) -> None:
+def cache_zone_offsets(con: duckdb.DuckDBPyConnection) -> None:
+    """Compute and keep the offsets of the zones of `ref_programs` not kept yet."""
     con.execute(
         "CREATE TABLE IF NOT EXISTS zone_offsets (time_zone VARCHAR, day_no INTEGER, "
         "before_us BIGINT, after_us BIGINT, change_us BIGINT, engine VARCHAR)"

@@ -12,7 +12,7 @@ from upswing.coaching.actions import do_import_coaching
 from upswing.ingest import checks
 from upswing.ingest.kinds import Destination, Kind
 from upswing.ingest.mapping import literal
-from upswing.ingest.validate import STAGE, STAGE_OUT
+from upswing.ingest.validate import STAGE, STAGE_OUT, cache_zone_offsets
 from upswing.org.actions import do_import_roster
 from upswing.org.models import Agent, Membership, Program, Team
 from upswing.performance.actions import do_import_targets
@@ -116,6 +116,9 @@ def write(kind: Kind, con, wh: Warehouse, *, source, batch_id, file_name, file_s
     if kind.name == "roster":
         programs = sorted({r["program_id"] for r in records})
         mark_everything_dirty(wh.session(), programs, batch_id)
+        if wh.is_duckdb:  # the zones' offsets, kept for the first import of facts
+            register_references(con, wh, kind)
+            cache_zone_offsets(con)
     return counts
 
 

@@ -7,6 +7,7 @@ import itself runs in the background (`upswing.imports.jobs`).
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from pathlib import Path
 
@@ -107,10 +108,50 @@ def _save(upload, path: Path) -> None:
             out.write(chunk)
 
 
+# A job beats every HEARTBEAT_SECONDS (upswing.imports.jobs); one silent for ABANDONED_AFTER
+# died with its server process (a restart, a crash), and never ends by itself.
+HEARTBEAT_SECONDS = 10
+ABANDONED_AFTER = dt.timedelta(minutes=2)
+
+
+def do_fail_abandoned_runs(now: dt.datetime | None = None) -> list[ImportRun]:
+    """End the queued and running imports whose job stopped beating. An import is one
+    transaction, so one cut off while importing wrote nothing; one cut off while refreshing
+    had its rows imported and only needs `upswing refresh`."""
+    cutoff = (now or timezone.now()) - ABANDONED_AFTER
+    stale = ImportRun.objects.filter(
+        status__in=(RunStatus.QUEUED, RunStatus.RUNNING),
+        created_at__lt=cutoff,
+    ).exclude(heartbeat_at__gte=cutoff)
+    ended = []
+    for run_id, stage in stale.values_list("pk", "stage"):
+        if stage == "refreshing":
+            ended.append(
+                do_finish_import(
+                    run_id,
+                    status=RunStatus.SUCCEEDED,
+                    refresh_summary="The server stopped during the scorecard refresh: "
+                    "run `upswing refresh`.",
+                )
+            )
+        else:
+            ended.append(
+                do_finish_import(
+                    run_id,
+                    status=RunStatus.FAILED,
+                    error_summary="The server stopped before this import finished; nothing "
+                    "was imported. Upload the file again.",
+                )
+            )
+    return ended
+
+
 def do_finish_import(run_id: int, *, status: RunStatus, **fields) -> ImportRun:
     """Record the outcome of a run, with its audit event, in one transaction."""
     with transaction.atomic():
         run = ImportRun.objects.select_for_update().select_related("created_by").get(pk=run_id)
+        if run.is_finished:  # ended meanwhile (by its job, or as abandoned): keep that
+            return run
         before = run.status
         for name, value in fields.items():
             setattr(run, name, value)

@@ -3,7 +3,8 @@
 One thread per upload, started after the upload's transaction commits; imports run one at a
 time in a process (a lock), so two uploads never write the warehouse at once. The thread
 closes its database connections when it ends. A run's progress is its `stage` column, which
-the run page polls.
+the run page polls; a second thread beats `heartbeat_at` while the job lives, so that a run
+cut off by a server restart is found and ended (`actions.do_fail_abandoned_runs`).
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from django.utils import timezone
 
 from upswing.audit.middleware import bind_request_id
 from upswing.imports import options
-from upswing.imports.actions import do_finish_import
-from upswing.imports.models import ImportRun, RunStatus
+from upswing.imports.actions import HEARTBEAT_SECONDS, do_finish_import
+from upswing.imports.models import FINISHED, ImportRun, RunStatus
 from upswing.ingest.kinds import Destination, get_kind
 from upswing.ingest.service import ImportRejected, import_file
 
@@ -35,8 +36,27 @@ def launch(run_id: int) -> threading.Thread:
 
 
 def _thread_main(run_id: int) -> None:
+    stop = threading.Event()
+    beating = threading.Thread(
+        target=_heartbeat, args=(run_id, stop), name=f"upswing-import-{run_id}-beat", daemon=True
+    )
+    beating.start()
     try:
         run_import_job(run_id)
+    finally:
+        stop.set()
+        beating.join()
+        connections.close_all()
+
+
+def _heartbeat(run_id: int, stop: threading.Event) -> None:
+    """Say the job is alive until it ends, queued or running: a run whose beat stops died
+    with its process and is ended by `do_fail_abandoned_runs`."""
+    try:
+        while True:
+            _set(run_id, heartbeat_at=timezone.now())
+            if stop.wait(HEARTBEAT_SECONDS):
+                return
     finally:
         connections.close_all()
 
@@ -46,7 +66,12 @@ def run_import_job(run_id: int) -> ImportRun:
     path = options.uploads_dir() / run.stored_name
     try:
         with _one_at_a_time, bind_request_id(run.request_id or None):
-            _set(run_id, status=RunStatus.RUNNING, stage="starting", started_at=timezone.now())
+            unfinished = ImportRun.objects.filter(pk=run_id).exclude(status__in=FINISHED)
+            started = unfinished.update(
+                status=RunStatus.RUNNING, stage="starting", started_at=timezone.now()
+            )
+            if not started:  # already ended (found abandoned while it waited): leave it
+                return ImportRun.objects.get(pk=run_id)
             return _import(run, path)
     except Exception:
         logger.exception("import run %s failed", run_id)
@@ -81,6 +106,15 @@ def _import(run: ImportRun, path: Path) -> ImportRun:
             more_errors=max(exc.problems.count - len(exc.problems.errors), 0),
             line_label=exc.line_label,
         )
+    # Recorded before the refresh: a run cut off while refreshing still says what it imported.
+    _set(
+        run.pk,
+        source=result.source,
+        rows_read=result.rows_read,
+        inserted=result.inserted,
+        updated=result.updated,
+        unchanged=result.unchanged,
+    )
     refreshed, warnings = _refresh(run), list(result.warnings)
     return do_finish_import(
         run.pk,

@@ -40,6 +40,9 @@ class ImportRun(models.Model):
     status = models.CharField(max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED)
     stage = models.CharField(max_length=32, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="last sign of life of the job (see jobs.HEARTBEAT)"
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
     rows_read = models.IntegerField(null=True, blank=True)
     inserted = models.IntegerField(null=True, blank=True)

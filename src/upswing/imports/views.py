@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from upswing.imports import jobs, options
 from upswing.imports.access import access_import_run_by_id, can_import, visible_import_runs
-from upswing.imports.actions import do_start_import
+from upswing.imports.actions import do_fail_abandoned_runs, do_start_import
 from upswing.imports.forms import UploadForm
 
 RUNS_PER_PAGE = 25
@@ -29,6 +29,7 @@ def _admin_only(request) -> None:
 @require_http_methods(["GET", "HEAD", "POST"])
 def imports_page(request):
     _admin_only(request)
+    do_fail_abandoned_runs()
     status, refused = 200, ""
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES)
@@ -82,6 +83,7 @@ def _start(request, form):
 @require_safe
 def run_page(request, run_id: int):
     _admin_only(request)
+    do_fail_abandoned_runs()
     run = access_import_run_by_id(request.user, run_id)
     htmx = getattr(request, "htmx", None)
     template = "imports/partials/run_status.html" if htmx else "imports/run.html"

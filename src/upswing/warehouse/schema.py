@@ -121,6 +121,8 @@ FACT_TABLES = {
     "context_events": (CONTEXT_EVENTS, ("source", "event_id")),
 }
 
+# Besides these, a DuckDB warehouse keeps `zone_offsets`: each program zone's UTC offsets by
+# day, computed by the import (`upswing.ingest.validate.cache_zone_offsets`) for local days.
 TABLES = {
     **{name: schema for name, (schema, _) in FACT_TABLES.items()},
     "memberships": MEMBERSHIPS,

@@ -146,3 +146,26 @@ def test_cli_creates_lists_and_revokes_tokens(org):
     assert AuditEvent.objects.filter(action="api_token.revoke", actor_label="cli").exists()
     missing = runner.invoke(main, ["api-token", "create", "--user", "nobody", "--name", "x"])
     assert missing.exit_code == 2
+
+
+def test_each_user_has_a_call_rate_and_gets_429_beyond_it(org, token_for, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.UPSWING_API_RATE = "3/min"
+    lead, manager = bearer(token_for("lead")), bearer(token_for("manager"))
+    statuses = [Client().get("/api/teams", **lead).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    refused = Client().get("/api/teams", **lead)
+    assert int(refused["Retry-After"]) > 0
+    # Another user's allowance is their own; an anonymous call is refused before counting.
+    assert Client().get("/api/teams", **manager).status_code == 200
+    assert Client().get("/api/teams").status_code == 401
+    cache.clear()
+
+
+def test_the_schema_declares_the_429_on_every_operation(db):
+    schema = Client().get("/api/openapi.json").json()
+    operations = [op for path in schema["paths"].values() for op in path.values()]
+    assert operations
+    assert all("429" in op["responses"] for op in operations)

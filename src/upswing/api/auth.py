@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from ninja.security import APIKeyCookie, HttpBearer
+from ninja.throttling import SimpleRateThrottle
 
 from upswing.api.tokens import user_for_token
 
@@ -41,3 +42,25 @@ class SessionWithCsrf(APIKeyCookie):
 
 
 API_AUTH = [BearerToken(), SessionWithCsrf()]
+
+
+class PerUserThrottle(SimpleRateThrottle):
+    """At most `UPSWING_API_RATE` calls per user over its window (429 with Retry-After
+    beyond), whether they come with a token or the session. Checked after authentication,
+    so unauthenticated calls are simply 401."""
+
+    scope = "user"
+
+    def __init__(self):
+        super().__init__(rate=settings.UPSWING_API_RATE)
+
+    def allow_request(self, request) -> bool:
+        self.rate = settings.UPSWING_API_RATE  # read per call: settings may change
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request)
+
+    def get_cache_key(self, request) -> str | None:
+        user = getattr(request, "auth", None)
+        if user is None or not getattr(user, "pk", None):
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": user.pk}

@@ -3,8 +3,9 @@
 - Schema at /api/openapi.json, public: it describes endpoints, never data.
 - Interactive docs at /api/docs for signed-in users only (see urls.py), served from
   ninja's bundled static files so the site's strict Content-Security-Policy still holds.
-- Every operation needs a bearer token or the session (upswing.api.auth); every response
-  is marked not cacheable (people's numbers).
+- Every operation needs a bearer token or the session (upswing.api.auth), and each user
+  may make UPSWING_API_RATE calls (429 beyond); every response is marked not cacheable
+  (people's numbers).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from ninja import NinjaAPI
 
 from upswing.api import findings, imports, people, scorecards, targets
-from upswing.api.auth import API_AUTH
+from upswing.api.auth import API_AUTH, PerUserThrottle
 from upswing.audit.concurrency import StaleEdit
 
 
@@ -25,6 +26,22 @@ class UpswingAPI(NinjaAPI):
         response["Cache-Control"] = "no-store, private"
         return response
 
+    def get_openapi_schema(self, **kwargs):
+        """The schema, with the rate limit's 429 declared on every operation."""
+        schema = super().get_openapi_schema(**kwargs)
+        error = {"$ref": "#/components/schemas/ErrorOut"}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                operation["responses"].setdefault(
+                    429,
+                    {
+                        "description": "Too many calls: this user's UPSWING_API_RATE is used "
+                        "up; the Retry-After header says when to try again",
+                        "content": {"application/json": {"schema": error}},
+                    },
+                )
+        return schema
+
 
 api = UpswingAPI(
     title="Upswing API",
@@ -35,6 +52,7 @@ api = UpswingAPI(
         "browser session (send `X-CSRFToken` on POST)."
     ),
     auth=API_AUTH,
+    throttle=[PerUserThrottle()],
     urls_namespace="api",
     docs_url=None,
 )

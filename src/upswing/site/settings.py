@@ -168,6 +168,10 @@ CONTENT_SECURITY_POLICY = (
 # Uploads (imports page): the file limit is enforced before a file byte is stored (the
 # handler below runs first); other form data stays small; files over 2.5 MB stream to disk.
 UPSWING_MAX_UPLOAD_MB = env_int("UPSWING_MAX_UPLOAD_MB", 50)
+
+# API calls per signed-in user (token or session), e.g. "600/min", "20/s"; counted in the
+# default cache, so per process unless a shared cache is configured.
+UPSWING_API_RATE = env_str("UPSWING_API_RATE") or "600/min"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_HANDLERS = [

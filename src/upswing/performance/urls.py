@@ -1,10 +1,17 @@
 from django.urls import path
 
-from upswing.performance import drilldown_views, findings_views, targets_views, views
+from upswing.performance import (
+    directory_views,
+    drilldown_views,
+    findings_views,
+    targets_views,
+    views,
+)
 
 app_name = "performance"
 
 urlpatterns = [
+    path("programs/", directory_views.directory, name="directory"),
     path("programs/<str:code>/", views.program_page, name="program"),
     path("teams/<str:code>/", views.team_page, name="team"),
     path("agents/<str:code>/", views.agent_page, name="agent"),

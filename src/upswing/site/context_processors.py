@@ -21,15 +21,31 @@ class Navigation:
         return Agent.objects.filter(own_agent_q(self.user)).only("code", "name").first()
 
     @cached_property
-    def programs(self):
-        return list(visible_programs(self.user).only("code", "name").order_by("name")[:NAV_LIMIT])
+    def _programs(self):
+        # One more than is shown: whether there are more is known without a count.
+        return list(
+            visible_programs(self.user).only("code", "name").order_by("name")[: NAV_LIMIT + 1]
+        )
 
     @cached_property
-    def teams(self):
+    def _teams(self):
         reach = reach_of(self.user)
         if not reach.people_teams or reach.is_admin:
             return []
-        return list(visible_teams(self.user).only("code", "name").order_by("name")[:NAV_LIMIT])
+        return list(visible_teams(self.user).only("code", "name").order_by("name")[: NAV_LIMIT + 1])
+
+    @property
+    def programs(self):
+        return self._programs[:NAV_LIMIT]
+
+    @property
+    def teams(self):
+        return self._teams[:NAV_LIMIT]
+
+    @property
+    def more(self) -> bool:
+        """More programs or teams than the navigation lists (the directory has them all)."""
+        return len(self._programs) > NAV_LIMIT or len(self._teams) > NAV_LIMIT
 
     @cached_property
     def roles(self) -> str:

@@ -169,3 +169,44 @@ def test_the_schema_declares_the_429_on_every_operation(db):
     operations = [op for path in schema["paths"].values() for op in path.values()]
     assert operations
     assert all("429" in op["responses"] for op in operations)
+
+
+def _redis_url() -> str | None:
+    import redis
+
+    url = "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.exceptions.RedisError:
+        return None
+    return url
+
+
+def test_with_a_shared_cache_the_rate_counts_live_in_redis(org, token_for, settings):
+    import secrets
+
+    import redis
+
+    url = _redis_url()
+    if url is None:
+        pytest.skip("no Redis server on 127.0.0.1:6379 for the shared-cache path")
+    prefix = f"upswing-test-{secrets.token_hex(4)}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    settings.UPSWING_API_RATE = "2/min"
+    lead = bearer(token_for("lead"))
+    statuses = [Client().get("/api/teams", **lead).status_code for _ in range(3)]
+    store = redis.Redis.from_url(url)
+    try:
+        assert statuses == [200, 200, 429]
+        # What any other worker would read: the user's two calls, in the shared store.
+        keys = store.keys(f"{prefix}:*throttle_user_{org.user('lead').pk}")
+        assert len(keys) == 1
+    finally:
+        for key in store.keys(f"{prefix}:*"):
+            store.delete(key)

@@ -90,6 +90,16 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     )
 }
+# The cache (API rate counts): in each process by default; a Redis URL shares it between the
+# web server's workers and hosts, so a rate limit means the same everywhere.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": cache_url}
+        if (cache_url := env_str("UPSWING_CACHE_URL"))
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web app read while an import or refresh writes.
     DATABASES["default"]["OPTIONS"] = {

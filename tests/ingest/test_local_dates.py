@@ -98,7 +98,8 @@ def test_the_zone_day_table_records_each_change_once(con):
     lisbon = con.execute(
         "SELECT d.day_no, d.before_us, d.after_us, d.change_us FROM zone_days d "
         "JOIN ref_programs p USING (zone_no) WHERE p.time_zone = 'Europe/Lisbon' "
-        "AND d.change_us IS NOT NULL AND d.day_no BETWEEN 20454 AND 20819"  # 2026
+        "AND d.change_us IS NOT NULL AND d.day_no BETWEEN 20454 AND 20819 "  # 2026
+        "ORDER BY d.day_no"
     ).fetchall()
     hour = 3_600_000_000
     march = dt.datetime(2026, 3, 29, 1, tzinfo=UTC)  # 01:00 UTC: 01:00 WET -> 02:00 WEST

@@ -1,12 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from upswing.api import token_views
 from upswing.site import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("account/api-tokens/", token_views.tokens_page, name="api_tokens"),
     path("", include("upswing.performance.urls")),
     path("", include("upswing.coaching.urls")),
     path("api/", include("upswing.api.urls")),

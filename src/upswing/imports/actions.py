@@ -125,25 +125,22 @@ def do_fail_abandoned_runs(now: dt.datetime | None = None) -> list[ImportRun]:
     ).exclude(heartbeat_at__gte=cutoff)
     ended = []
     for run_id, stage in stale.values_list("pk", "stage"):
-        if stage == "refreshing":
-            ended.append(
-                do_finish_import(
-                    run_id,
-                    status=RunStatus.SUCCEEDED,
-                    refresh_summary="The server stopped during the scorecard refresh: "
-                    "run `upswing refresh`.",
-                )
-            )
-        else:
-            ended.append(
-                do_finish_import(
-                    run_id,
-                    status=RunStatus.FAILED,
-                    error_summary="The server stopped before this import finished; nothing "
-                    "was imported. Upload the file again.",
-                )
-            )
+        status, fields = _CUT_OFF_REFRESHING if stage == "refreshing" else _CUT_OFF_IMPORTING
+        ended.append(do_finish_import(run_id, status=status, **fields))
     return ended
+
+
+_CUT_OFF_IMPORTING = (
+    RunStatus.FAILED,
+    {
+        "error_summary": "The server stopped before this import finished; nothing was "
+        "imported. Upload the file again."
+    },
+)
+_CUT_OFF_REFRESHING = (
+    RunStatus.SUCCEEDED,
+    {"refresh_summary": "The server stopped during the scorecard refresh: run `upswing refresh`."},
+)
 
 
 def do_finish_import(run_id: int, *, status: RunStatus, **fields) -> ImportRun:

@@ -259,34 +259,27 @@ def cross_row_sql(kind: Kind, stage: str) -> str:
     return " UNION ALL ".join(parts)
 
 
-def cross_row_count_sql(kind: Kind, stage: str) -> str:
-    """How many cross-row problems there are, without needing line numbers (a valid file is
-    checked before lines are counted)."""
+def cross_row_count_sql(kind: Kind, stage: str, *, screen: bool = False) -> str:
+    """How many cross-row problems `stage` has, without needing line numbers (a valid file is
+    checked before lines are counted).
+
+    With `screen` (over stored rows, which have no `_line`), duplicates are counted by the
+    64-bit hash of their keys, much cheaper than the strings: 0 still means there are none,
+    but a hash collision can count a duplicate that is not there (never miss one), so more
+    than 0 means: check the file row by row."""
     keys = ", ".join(f'"{k}"' for k in kind.key)
     duplicates = (
-        f"SELECT coalesce(sum(n - 1), 0) AS n FROM (SELECT count(*) AS n FROM {stage} "
-        f"GROUP BY {keys} HAVING count(*) > 1)"
+        f"SELECT count(*) - count(DISTINCT hash({keys})) AS n FROM {stage} r"
+        if screen
+        else f"SELECT coalesce(sum(n - 1), 0) AS n FROM (SELECT count(*) AS n FROM {stage} "
+        f"GROUP BY {keys} HAVING count(*) > 1) d"
     )
+    with_lines = f"(SELECT *, NULL::BIGINT AS _line FROM {stage} s)" if screen else stage
     others = [
-        f"SELECT count(*) AS n FROM ({sql.format(stage=stage)})"
+        f"SELECT count(*) AS n FROM ({sql.format(stage=with_lines)}) x"
         for sql in _CROSS_ROW.get(kind.name, ())
     ]
-    return f"SELECT sum(n) FROM ({' UNION ALL '.join([duplicates, *others])})"
-
-
-def cross_row_screen_sql(kind: Kind, rows: str) -> str:
-    """A fast screen over `rows` (canonical columns, no line numbers) for problems across
-    rows: 0 means there are none; more means the file must be checked row by row. Keys are
-    compared by their 64-bit hash, which is much cheaper than the strings; a collision can
-    only make the screen count a duplicate that is not there, never miss one."""
-    keys = ", ".join(f'"{k}"' for k in kind.key)
-    stage = f"(SELECT *, NULL::BIGINT AS _line FROM {rows})"
-    counts = [f"SELECT count(*) - count(DISTINCT hash({keys})) AS n FROM {rows} r"]
-    counts += [
-        f"SELECT count(*) AS n FROM ({sql.format(stage=stage)}) x"
-        for sql in _CROSS_ROW.get(kind.name, ())
-    ]
-    return f"SELECT sum(n) FROM ({' UNION ALL '.join(counts)}) c"
+    return f"SELECT sum(n) FROM ({' UNION ALL '.join([duplicates, *others])}) c"
 
 
 def _duplicates_sql(kind: Kind, stage: str) -> str:

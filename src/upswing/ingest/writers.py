@@ -154,7 +154,7 @@ def stream_facts(
         batch_id_sql=literal(batch.batch_id),
         where="CASE WHEN _failed THEN error('a row fails a check') ELSE true END",
     )
-    problems = checks.cross_row_screen_sql(kind, "{rows}")
+    problems = checks.cross_row_count_sql(kind, "{rows}", screen=True)
     return store.insert_first_batch(
         wh.session(), table, "staged_facts", batch, problems, file_sha256
     )

@@ -120,16 +120,13 @@ def insert_first_batch(
         names = ", ".join(schema.names)
         inserted = session.run(f"INSERT INTO {table} ({names}) SELECT {names} FROM {staged}")
         rows = int(inserted[0][0]) if inserted else 0
-        batch_rows = f"(SELECT * FROM {table} WHERE batch_id = {_lit(batch.batch_id)})"
-        problems = session.run(problems_sql.format(rows=batch_rows))[0][0] if rows else 0
+        problems = (
+            session.run(problems_sql.format(rows=_batch_rows(table, batch)))[0][0] if rows else 0
+        )
         if rows == 0 or problems:
             raise FirstBatchRefused(f"{rows} rows, {problems} possible problem(s)")
         batch = dataclasses.replace(batch, rows_read=rows, file_sha256=file_sha256())
-        dirty = _DIRTY_DAYS.get(table)
-        if dirty:
-            _mark_dirty(session, dirty.format(rows=batch_rows), batch)
-        _log(session, batch, rows, 0)
-    return UpsertCounts(rows, 0, 0)
+        return _record_fresh(session, table, batch)
 
 
 def _insert_fresh(session: SqlSession, table: str, staged: str, batch: Batch) -> UpsertCounts:
@@ -138,12 +135,20 @@ def _insert_fresh(session: SqlSession, table: str, staged: str, batch: Batch) ->
     names = ", ".join(schema.names)
     values = ", ".join(f"'{batch.batch_id}'" if c == "batch_id" else f"x.{c}" for c in schema.names)
     session.run(f"INSERT INTO {table} ({names}) SELECT {values} FROM {staged} x")
+    return _record_fresh(session, table, batch)
+
+
+def _record_fresh(session: SqlSession, table: str, batch: Batch) -> UpsertCounts:
+    """The days and the log of a source's first batch, all of whose rows are new."""
     dirty = _DIRTY_DAYS.get(table)
     if dirty:  # read back from the stored columns: cheaper than recomputing the staged rows
-        batch_rows = f"(SELECT * FROM {table} WHERE batch_id = {_lit(batch.batch_id)})"
-        _mark_dirty(session, dirty.format(rows=batch_rows), batch)
+        _mark_dirty(session, dirty.format(rows=_batch_rows(table, batch)), batch)
     _log(session, batch, batch.rows_read, 0)
     return UpsertCounts(batch.rows_read, 0, 0)
+
+
+def _batch_rows(table: str, batch: Batch) -> str:
+    return f"(SELECT * FROM {table} WHERE batch_id = {_lit(batch.batch_id)})"
 
 
 def _group_lost_rows(

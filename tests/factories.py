@@ -18,11 +18,14 @@ client_viewer (C1), other_client_viewer (C2), admin (superuser + admin grant), o
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import factory
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.utils import timezone
 
 from upswing.org.models import Agent, Client, Membership, Program, Role, RoleGrant, Team
@@ -48,6 +51,17 @@ PERSONAS = (
     "admin",
     "outsider",
 )
+
+
+@contextlib.contextmanager
+def rolled_back_at_module_end(django_db_blocker) -> Iterator[None]:
+    """For a module-scoped fixture: what is built inside is kept for the module's tests (each
+    runs in its own savepoint on top, pytest-django's `db`) and rolled back at its end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -4,23 +4,16 @@ signed in by session or by bearer token."""
 from __future__ import annotations
 
 import pytest
-from django.db import transaction
 from django.test import Client
 
-from factories import build_persona_org
+from factories import build_persona_org, rolled_back_at_module_end
 from upswing.api.actions import do_create_api_token
 
 
 @pytest.fixture(scope="module")
 def _module_org(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            yield build_persona_org()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    with rolled_back_at_module_end(django_db_blocker):
+        yield build_persona_org()
 
 
 @pytest.fixture

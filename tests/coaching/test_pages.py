@@ -10,11 +10,11 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from factories import build_coaching_records, build_persona_org
+from factories import build_coaching_records, build_persona_org, rolled_back_at_module_end
 from upswing.audit.concurrency import save_if_unchanged
 from upswing.audit.models import AuditEvent
 from upswing.coaching.models import ActionItem, CoachingSession
@@ -26,14 +26,8 @@ TODAY = dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC)
 
 @pytest.fixture(scope="module")
 def _module_org(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            yield build_coaching_records(build_persona_org())
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    with rolled_back_at_module_end(django_db_blocker):
+        yield build_coaching_records(build_persona_org())
 
 
 @pytest.fixture

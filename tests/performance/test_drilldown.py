@@ -10,10 +10,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from django.db import transaction
 from django.test import override_settings
 
-from factories import RoleGrantFactory, UserFactory
+from factories import RoleGrantFactory, UserFactory, rolled_back_at_module_end
 from upswing.ingest.service import import_file
 from upswing.org.models import Agent, Client, Program, Role, Team
 from upswing.performance.charts import Event, SeriesPoint, trend_chart
@@ -150,17 +149,11 @@ def _module_program(django_db_setup, django_db_blocker, tmp_path_factory):
         "qa": _qa(),
         "events": EVENTS,
     }
-    with override_settings(UPSWING_WAREHOUSE_URL=url), django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            for kind, rows in files.items():
-                import_file(kind, write_csv(folder / f"{kind}.csv", rows))
-            refresh(full=True)
-            yield url
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    with override_settings(UPSWING_WAREHOUSE_URL=url), rolled_back_at_module_end(django_db_blocker):
+        for kind, rows in files.items():
+            import_file(kind, write_csv(folder / f"{kind}.csv", rows))
+        refresh(full=True)
+        yield url
 
 
 @pytest.fixture

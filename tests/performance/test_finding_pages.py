@@ -8,23 +8,16 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import transaction
 
-from factories import build_coaching_records, build_persona_org
+from factories import build_coaching_records, build_persona_org, rolled_back_at_module_end
 from upswing.coaching.models import CoachingSession
 from upswing.performance.models import Finding
 
 
 @pytest.fixture(scope="module")
 def _module_org(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            yield build_coaching_records(build_persona_org())
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    with rolled_back_at_module_end(django_db_blocker):
+        yield build_coaching_records(build_persona_org())
 
 
 @pytest.fixture

@@ -7,21 +7,19 @@ end of the module; each test runs in its own savepoint on top of it (pytest-djan
 from __future__ import annotations
 
 import pytest
-from django.db import transaction
 
-from factories import build_coaching_records, build_persona_org, build_plan_records
+from factories import (
+    build_coaching_records,
+    build_persona_org,
+    build_plan_records,
+    rolled_back_at_module_end,
+)
 
 
 @pytest.fixture(scope="module")
 def _module_org(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            yield build_plan_records(build_coaching_records(build_persona_org()))
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    with rolled_back_at_module_end(django_db_blocker):
+        yield build_plan_records(build_coaching_records(build_persona_org()))
 
 
 @pytest.fixture

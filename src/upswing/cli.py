@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 EXIT_REJECTED = 2
+EXIT_BUSY = 75  # EX_TEMPFAIL: the warehouse is busy; the same command works later
 
 
 def _home() -> Path:
@@ -39,12 +40,27 @@ def setup_django() -> None:
     django.setup()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Upswing(click.Group):
+    """A warehouse that stays busy past the wait is a message, not a traceback."""
+
+    def invoke(self, ctx):
+        from upswing.warehouse.lock import WarehouseBusy
+
+        try:
+            return super().invoke(ctx)
+        except WarehouseBusy as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+@click.group(cls=_Upswing, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Upswing: KPI scorecards, fair diagnosis and improvement plans for contact centers.
 
     All state lives under $UPSWING_HOME (default ./var).
     """
+    from upswing.audit.cli import act_as_cli
+
+    act_as_cli()
 
 
 @main.command()
@@ -62,7 +78,13 @@ def init() -> None:
     click.echo(f"Upswing is ready in {_home()}")
 
 
-@main.command(name="import")
+def _import_epilog() -> str:
+    from upswing.ingest.kinds import describe_kinds
+
+    return describe_kinds()
+
+
+@main.command(name="import", epilog=_import_epilog())
 @click.argument("kind")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option(
@@ -73,28 +95,78 @@ def init() -> None:
     "--map",
     "mapping",
     type=click.Path(path_type=Path),
-    help="a TOML column mapping for any other export (see docs/examples)",
+    help="a TOML column mapping for any other export (see docs/import.md)",
 )
-def import_command(kind: str, file: Path, source: str | None, mapping: Path | None) -> None:
-    """Import FILE as KIND: roster, interactions, surveys, qa, coaching, events or targets.
+@click.option(
+    "--time-zone",
+    "time_zone",
+    help="roster: the IANA zone (e.g. Europe/Lisbon) of programs the file gives none for",
+)
+@click.option(
+    "--dates-from",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="earliest plausible date of a timestamp (default 2000-01-01)",
+)
+@click.option(
+    "--dates-until",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="latest plausible date of a timestamp (default tomorrow)",
+)
+@click.option("--kind", "inspect_kind", help="with `inspect`: the kind to propose a mapping for")
+def import_command(
+    kind: str,
+    file: Path,
+    source: str | None,
+    mapping: Path | None,
+    time_zone: str | None,
+    dates_from,
+    dates_until,
+    inspect_kind: str | None,
+) -> None:
+    """Import FILE as KIND: roster, interactions, surveys, qa, coaching, events, targets or
+    contracts.
 
     The whole file is validated first; on any bad row nothing is written.
+    `upswing import inspect FILE [--kind KIND]` reads an export and prints a proposed
+    mapping (TOML) to review and pass with --map.
     """
+    if kind == "inspect":
+        from upswing.ingest.commands import inspect_command
+
+        sys.exit(inspect_command(file, inspect_kind, echo=click.echo))
     setup_django()
-    from upswing.ingest.service import ImportRejected, format_problems, import_file
+    from upswing.ingest.commands import date_range
+    from upswing.ingest.service import (
+        ImportRejected,
+        WarehouseBusyError,
+        format_problems,
+        import_file,
+    )
 
     try:
         with _progress(file) as step:
-            result = import_file(kind, file, source=source, mapping_path=mapping, progress=step)
+            result = import_file(
+                kind,
+                file,
+                source=source,
+                mapping_path=mapping,
+                progress=step,
+                time_zone=time_zone,
+                dates=date_range(dates_from, dates_until),
+            )
     except ImportRejected as exc:
         for line in format_problems(exc):
             click.echo(line, err=True)
         sys.exit(EXIT_REJECTED)
+    except WarehouseBusyError as exc:
+        click.echo(f"{file.name}: {exc}", err=True)
+        sys.exit(EXIT_BUSY)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(
         f"{result.file_name}: {result.rows_read} {result.kind} rows from {result.source}: "
         f"{result.inserted} new, {result.updated} updated, {result.unchanged} unchanged"
+        + (f" (read as {result.read_as})" if result.read_as else "")
     )
 
 
@@ -112,7 +184,7 @@ def _progress(file: Path):
 def refresh(full: bool, no_diagnose: bool) -> None:
     """Recompute scorecards from the warehouse, then the findings of what changed."""
     setup_django()
-    from upswing.performance.refresh import refresh as do_refresh
+    from upswing.scorecards.refresh import refresh as do_refresh
 
     result = do_refresh(full=full, diagnose=not no_diagnose)
     if not result.scope.programs:
@@ -168,12 +240,17 @@ def demo(seed: int, as_of: str | None, out: Path | None) -> None:
 
 @main.command()
 @click.option("--addr", default="127.0.0.1:8000", show_default=True)
-def serve(addr: str) -> None:
-    """Run the web app (development server; see docs/deploy.md for production)."""
+@click.option("--no-worker", is_flag=True, help="do not start a job-queue worker beside it")
+def serve(addr: str, no_worker: bool) -> None:
+    """Run the web app and a job-queue worker (development server; see docs/deploy.md)."""
     setup_django()
+    from django.conf import settings
     from django.core.management import call_command
 
-    call_command("runserver", addr, use_reloader=False)
+    from upswing.jobs.serve import worker_beside
+
+    with worker_beside(enabled=settings.UPSWING_SERVE_WORKER and not no_worker):
+        call_command("runserver", addr, use_reloader=False)
 
 
 def json_dumps(data: object) -> str:
@@ -184,7 +261,16 @@ def _register_feature_commands() -> None:
     """Feature folders may ship their own command groups (e.g. performance/cli.py)."""
     import importlib
 
-    for module_name in ("upswing.performance.cli", "upswing.plans.cli", "upswing.api.cli"):
+    for module_name in (
+        "upswing.findings.cli",
+        "upswing.plans.cli",
+        "upswing.api.cli",
+        "upswing.jobs.cli",
+        "upswing.audit.cli",
+        "upswing.backup.cli",
+        "upswing.privacy.cli",
+        "upswing.governance.cli",
+    ):
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
@@ -196,6 +282,10 @@ def _register_feature_commands() -> None:
 
 
 _register_feature_commands()
+from upswing.feedback.cli import feedback as _feedback  # noqa: E402 - a feature's group
+
+main.add_command(_feedback)
+main.add_command(__import__("upswing.quality.cli", fromlist=["qa"]).qa)  # `upswing qa …`
 
 if __name__ == "__main__":
     main()

@@ -13,9 +13,9 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from upswing.metrics import CATALOG, Unit
-from upswing.performance import queries
+from upswing.metrics import CATALOG, format_value
 from upswing.periods import PeriodKind, parse_period
+from upswing.scorecards import queries
 
 # Below this size an import finishes before a progress display would help.
 PROGRESS_MIN_BYTES = 20_000_000
@@ -74,19 +74,6 @@ def resolve_scorecard(level: str, entity: str, period: str | None):
     return chosen.label, queries.scorecard_for_period(level, entity, chosen)
 
 
-def format_value(metric_code: str, value: float | None) -> str:
-    if value is None:
-        return "—"
-    unit = CATALOG[metric_code].unit
-    if unit is Unit.COUNT:
-        return f"{value:,.0f}"
-    if unit is Unit.PERCENT:
-        return f"{value:.2f}%"
-    if unit is Unit.SECONDS:
-        return f"{value:.2f} s"
-    return f"{value:.2f}"
-
-
 def render_scorecard(level: str, entity: str, label: str, lines, fmt: str) -> str:
     if fmt == "json":
         return json.dumps(
@@ -94,6 +81,7 @@ def render_scorecard(level: str, entity: str, label: str, lines, fmt: str) -> st
                 "level": level,
                 "entity": entity,
                 "period": label,
+                "partial": partial_words(label, lines),
                 "metrics": [_line_dict(line) for line in lines],
             },
             indent=2,
@@ -110,13 +98,20 @@ def render_scorecard(level: str, entity: str, label: str, lines, fmt: str) -> st
     return _table(level, entity, label, lines)
 
 
+def partial_words(label: str, lines) -> str | None:
+    """ "partial week" (month) when the period runs past the last day of the data."""
+    if not any(line.partial for line in lines):
+        return None
+    return "partial week" if "W" in label else "partial month"
+
+
 def _line_dict(line: queries.ScoreLine) -> dict:
     metric = CATALOG[line.metric]
     return {
         "metric": line.metric,
         "label": metric.label,
         "unit": metric.unit.value,
-        "value": round(line.value, 4),
+        "value": None if line.value is None else round(line.value, 4),
         "n": line.n,
         "numerator": round(line.numerator, 4),
         "ci_low": None if line.ci_low is None else round(line.ci_low, 4),
@@ -132,7 +127,10 @@ def _table(level: str, entity: str, label: str, lines) -> str:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"{level.title()} {entity} — {label}")
+    partial = partial_words(label, lines)
+    table = Table(
+        title=f"{level.title()} {entity} — {label}" + (f" ({partial})" if partial else "")
+    )
     for header in (
         "Metric",
         "Value",
@@ -149,7 +147,7 @@ def _table(level: str, entity: str, label: str, lines) -> str:
         interval = "" if line.ci_low is None else f"{low} – {high}"
         table.add_row(
             CATALOG[line.metric].label,
-            format_value(line.metric, line.value),
+            "not measured" if line.value is None else format_value(line.metric, line.value),
             f"{line.n:,}",
             interval,
             format_value(line.metric, line.baseline),
@@ -167,7 +165,7 @@ def run_demo(*, seed: int, as_of: str | None, out: Path | None, echo) -> None:
 
     from upswing.demo import build_demo_files
     from upswing.ingest.service import ImportRejected, format_problems, import_file
-    from upswing.performance.refresh import refresh
+    from upswing.scorecards.refresh import refresh
 
     call_command("migrate", interactive=False, verbosity=0)
     day = dt.date.fromisoformat(as_of) if as_of else None
@@ -190,6 +188,10 @@ def run_demo(*, seed: int, as_of: str | None, out: Path | None, echo) -> None:
     from upswing.org.demo_users import set_up_demo_sign_ins
 
     set_up_demo_sign_ins(files.manifest, echo)
+    from upswing.feedback.demo import seed_feedback
+
+    seed_feedback(echo)
+    __import__("upswing.quality.demo", fromlist=["seed"]).seed_quality_demo(echo)
 
 
 def show_program_scorecards(echo) -> None:

@@ -25,6 +25,19 @@ class Unit(enum.StrEnum):
     POINTS = "points"
 
 
+class Level(enum.StrEnum):
+    """The grain a value is computed at: one agent, a team (its members on each day) or a
+    program. The one definition: the warehouse, the snapshots and the API all use it."""
+
+    AGENT = "agent"
+    TEAM = "team"
+    PROGRAM = "program"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
 class Aggregate(enum.StrEnum):
     """How a value is built from its numerator and denominator."""
 
@@ -211,6 +224,22 @@ def get_metric(code: str) -> Metric:
         raise KeyError(f"unknown metric {code!r}; known metrics: {known}") from None
 
 
+_RANGES = {
+    Unit.PERCENT: (0.0, 100.0),
+    Unit.SCORE_1_5: (1.0, 5.0),
+    Unit.SCORE_1_7: (1.0, 7.0),
+    Unit.POINTS: (-100.0, 100.0),
+    Unit.SECONDS: (0.0, float("inf")),
+    Unit.COUNT: (0.0, float("inf")),
+}
+
+
+def value_range(code: str) -> tuple[float, float]:
+    """The values `code` can take (a percentage 0-100, a 1-5 score ...): intervals are kept
+    inside it."""
+    return _RANGES[CATALOG[code].unit]
+
+
 def value_from_totals(metric: Metric, numerator: float, n: int) -> float:
     """A metric's value from its numerator and sample size; how periods are combined exactly."""
     if n <= 0:
@@ -222,3 +251,20 @@ def value_from_totals(metric: Metric, numerator: float, n: int) -> float:
             return 100.0 * numerator / n
         case _:
             return numerator / n
+
+
+def format_value(metric_code: str, value: float | None, *, missing: str = "—") -> str:
+    """How a metric's value reads everywhere: pages, the CLI, findings' reasons, documents.
+
+    Percentages to one decimal, seconds and counts whole, scores to two decimals.
+    """
+    if value is None:
+        return missing
+    unit = CATALOG[metric_code].unit
+    if unit is Unit.PERCENT:
+        return f"{value:.1f}%"
+    if unit is Unit.SECONDS:
+        return f"{value:.0f} s"
+    if unit is Unit.COUNT:
+        return f"{value:,.0f}"
+    return f"{value:.2f}"

@@ -6,9 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from upswing.metrics import CATALOG
-from upswing.performance import rules as diagnosis_rules
-from upswing.performance.rules import Status
+from upswing.findings import rules as diagnosis_rules
+from upswing.findings.rules import Status
+from upswing.metrics import CATALOG, Level
 
 METRIC_CHOICES = [(m.code, m.label) for m in CATALOG.values()]
 
@@ -57,21 +57,33 @@ class Target(models.Model):
         return f"{self.metric} on {scope} from {self.effective_from}"
 
 
-class Level(models.TextChoices):
-    AGENT = "agent", "Agent"
-    TEAM = "team", "Team"
-    PROGRAM = "program", "Program"
-
-
 class PeriodKindChoice(models.TextChoices):
     WEEK = "week", "ISO week"
     MONTH = "month", "Calendar month"
 
 
-class ScorecardSnapshot(models.Model):
-    """One metric for one agent/team/program in one period, as of the last refresh."""
+class Part(models.TextChoices):
+    """What share of an entity's period a snapshot covers.
 
-    level = models.CharField(max_length=8, choices=Level.choices)
+    Program and team rows are always whole. An agent's period has one whole row; when the
+    agent was on more than one team in it (a transfer) the whole row is `teams` and each
+    team's days get a `team` row; when the agent worked for more than one program (a
+    blended agent) each program's work gets a `program` row (no team)."""
+
+    WHOLE = "", "whole period"
+    TEAMS = "teams", "whole period, over several teams"
+    TEAM = "team", "days on one team"
+    PROGRAM = "program", "work for one program"
+
+
+WHOLE_PARTS = (Part.WHOLE.value, Part.TEAMS.value)
+
+
+class ScorecardSnapshot(models.Model):
+    """One metric for one agent/team/program in one period (or one part of an agent's period,
+    see `Part`), as of the last refresh."""
+
+    level = models.CharField(max_length=8, choices=[(lv.value, lv.label) for lv in Level])
     entity_code = models.CharField(max_length=100)
     team_code = models.CharField(max_length=100, blank=True, default="")
     program_code = models.CharField(max_length=100)
@@ -88,13 +100,18 @@ class ScorecardSnapshot(models.Model):
     kpi_target = models.FloatField(null=True)
     status = models.CharField(max_length=16, choices=[(s.value, s.value) for s in Status])
     refreshed_at = models.DateTimeField()
+    part = models.CharField(max_length=8, choices=Part.choices, default="", blank=True)
+    partial = models.BooleanField(
+        default=False, help_text="the period runs past the last day of its program's data"
+    )
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["level", "entity_code", "period_kind", "period_start", "metric"],
+                condition=Q(part__in=WHOLE_PARTS),
                 name="snapshot_unique",
-            )
+            ),
         ]
         indexes = [
             models.Index(fields=["program_code", "period_kind", "period_start", "level"]),
@@ -141,6 +158,9 @@ class DiagnosisPolicy(models.Model):
         "pip_min_span_days",
     )
 
+    class Meta:
+        verbose_name_plural = "diagnosis policies"
+
     def __str__(self) -> str:
         return f"diagnosis policy of {self.program}"
 
@@ -179,6 +199,10 @@ class Finding(models.Model):
     evidence = models.JSONField(
         default=dict,
         help_text="ids: periods, snapshots, interactions, evaluations, events, coaching_sessions",
+    )
+    facts = models.JSONField(
+        default=dict,
+        help_text="what the cause rests on, as data: basis, group, shares, events, pooled n",
     )
     created_at = models.DateTimeField()
 

@@ -1,42 +1,18 @@
-from django.urls import path
+"""The `performance` URL namespace: the pages of scorecards, findings and targets.
 
-from upswing.performance import (
-    directory_views,
-    drilldown_views,
-    findings_views,
-    targets_views,
-    views,
-)
+Each feature folder lists its own URLs; they share this namespace so that every URL name
+(`performance:program`, `performance:finding`, `performance:targets`, …) and path stayed the
+same when `performance/` was split into feature folders.
+"""
+
+from upswing.findings import urls as findings_urls
+from upswing.scorecards import urls as scorecards_urls
+from upswing.targets import urls as targets_urls
 
 app_name = "performance"
 
 urlpatterns = [
-    path("programs/", directory_views.directory, name="directory"),
-    path("programs/<str:code>/", views.program_page, name="program"),
-    path("teams/<str:code>/", views.team_page, name="team"),
-    path("agents/<str:code>/", views.agent_page, name="agent"),
-    path("targets/", targets_views.targets_index, name="targets_index"),
-    path("findings/<int:pk>/", findings_views.finding_page, name="finding"),
-    path("systemic/", findings_views.systemic_page, name="systemic"),
-    path("programs/<str:code>/targets/", targets_views.program_targets, name="targets"),
-    path(
-        "programs/<str:code>/evidence/<str:period>/<str:metric>/",
-        drilldown_views.program_evidence,
-        name="evidence_program",
-    ),
-    path(
-        "teams/<str:code>/evidence/<str:period>/<str:metric>/",
-        drilldown_views.team_evidence,
-        name="evidence_team",
-    ),
-    path(
-        "agents/<str:code>/evidence/<str:period>/<str:metric>/",
-        drilldown_views.agent_evidence,
-        name="evidence_agent",
-    ),
-    path(
-        "agents/<str:code>/evaluations/<str:period>/",
-        drilldown_views.agent_evaluations,
-        name="agent_evaluations",
-    ),
+    *scorecards_urls.urlpatterns,
+    *targets_urls.urlpatterns,
+    *findings_urls.urlpatterns,
 ]

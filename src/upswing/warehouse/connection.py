@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +12,7 @@ import duckdb
 import ibis
 from ibis.backends import BaseBackend
 
+from upswing.warehouse.lock import WarehouseBusy, default_wait, writer_lock
 from upswing.warehouse.schema import TABLES
 from upswing.warehouse.store import SqlSession
 
@@ -20,11 +23,19 @@ def connect(url: str) -> BaseBackend:
         path = url.removeprefix("duckdb://")
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-            return ibis.duckdb.connect(path)
-        return ibis.duckdb.connect()
+            return ibis.duckdb.connect(path, **duckdb_config())
+        return ibis.duckdb.connect(**duckdb_config())
     if url.startswith("postgresql://"):
         url = "postgres://" + url.removeprefix("postgresql://")
     return ibis.connect(url)
+
+
+def duckdb_config() -> dict[str, str]:
+    """DuckDB's memory limit inside a job with a memory cap (UPSWING_DUCKDB_MEMORY_MB, set
+    by the job queue's task process): past it DuckDB spills to disk instead of failing on
+    an allocation the cap refuses. Empty elsewhere (DuckDB's own default)."""
+    megabytes = os.environ.get("UPSWING_DUCKDB_MEMORY_MB", "").strip()
+    return {"memory_limit": f"{int(megabytes)}MB"} if megabytes else {}
 
 
 def ensure_tables(con: BaseBackend) -> list[str]:
@@ -35,7 +46,22 @@ def ensure_tables(con: BaseBackend) -> list[str]:
         if name not in existing:
             con.create_table(name, schema=schema)
             created.append(name)
+        else:
+            _add_missing_columns(con, name, schema)
     return created
+
+
+_SQL_TYPES = {"string": "VARCHAR", "date": "DATE"}
+
+
+def _add_missing_columns(con: BaseBackend, name: str, schema) -> None:
+    """A column added to a table's schema since the warehouse was made, added empty (only
+    nullable text and date columns are ever added this way)."""
+    have = set(con.get_schema(name).names)
+    for column, dtype in schema.items():
+        if column not in have:
+            sql_type = _SQL_TYPES[str(dtype).removesuffix("!")]
+            con.raw_sql(f"ALTER TABLE {name} ADD COLUMN {column} {sql_type}")
 
 
 def is_duckdb(con: BaseBackend) -> bool:
@@ -44,12 +70,21 @@ def is_duckdb(con: BaseBackend) -> bool:
 
 class Warehouse:
     """An open warehouse: the Ibis backend, plus the DuckDB connection imports validate in
-    (the warehouse's own when it is DuckDB, a private in-memory one otherwise)."""
+    (the warehouse's own when it is DuckDB, a private in-memory one otherwise).
+
+    An open warehouse holds its writer lock (upswing.warehouse.lock) until it is closed: one
+    writer at a time across processes and hosts; others wait, then get WarehouseBusy."""
 
     def __init__(self, url: str):
         self.url = url
-        self.ibis = connect(url)
-        ensure_tables(self.ibis)
+        self._lock = writer_lock(url)
+        self._lock.__enter__()
+        try:
+            self.ibis = _connect_when_free(url)
+            ensure_tables(self.ibis)
+        except BaseException:
+            self._lock.__exit__(None, None, None)
+            raise
         self._validation: duckdb.DuckDBPyConnection | None = None
 
     @property
@@ -58,7 +93,9 @@ class Warehouse:
 
     def validation_connection(self) -> duckdb.DuckDBPyConnection:
         if self._validation is None:
-            self._validation = self.ibis.con if self.is_duckdb else duckdb.connect()
+            self._validation = (
+                self.ibis.con if self.is_duckdb else duckdb.connect(config=duckdb_config())
+            )
         return self._validation
 
     def session(self) -> SqlSession:
@@ -76,9 +113,28 @@ class Warehouse:
         return SqlSession(execute, begin="BEGIN")
 
     def close(self) -> None:
-        if self._validation is not None and not self.is_duckdb:
-            self._validation.close()
-        self.ibis.disconnect()
+        try:
+            if self._validation is not None and not self.is_duckdb:
+                self._validation.close()
+            self.ibis.disconnect()
+        finally:
+            self._lock.__exit__(None, None, None)
+
+
+def _connect_when_free(url: str) -> BaseBackend:
+    """Connect; a DuckDB file still open by a reader in another process (a drill-down page)
+    refuses a writer for a moment: wait for it like for another writer."""
+    started = time.monotonic()
+    while True:
+        try:
+            return connect(url)
+        except duckdb.IOException as exc:
+            waited = time.monotonic() - started
+            if "lock" not in str(exc).lower():
+                raise
+            if waited >= default_wait():
+                raise WarehouseBusy(waited) from None
+            time.sleep(0.2)
 
 
 @contextlib.contextmanager

@@ -29,8 +29,9 @@ from dataclasses import dataclass
 
 import ibis
 import ibis.expr.types as ir
+import numpy as np
 
-from upswing.metrics import CATALOG, Aggregate, get_metric
+from upswing.metrics import CATALOG, Aggregate, Level, get_metric
 from upswing.periods import PeriodKind
 
 DEFAULT_SERVICE_LEVEL_SECONDS = 20.0
@@ -53,12 +54,6 @@ OUTPUT_SCHEMA = ibis.schema(
 )
 
 
-class Level(enum.StrEnum):
-    AGENT = "agent"
-    TEAM = "team"
-    PROGRAM = "program"
-
-
 class Source(enum.StrEnum):
     CALLS = "calls"
     SURVEYS = "surveys"
@@ -77,29 +72,52 @@ class Measure:
     numerator: Reduction
     n: Reduction
     sd: Reduction | None = None
+    square: Reduction | None = None  # MEAN: the sum of squares, so sums of days re-aggregate
+
+
+# The calls each calls metric counts in its sample size n: the rows behind the number (the
+# drill-down lists exactly these, `upswing.warehouse.evidence`).
+CALL_SAMPLE: dict[str, Callable[[ir.Table], ir.BooleanValue]] = {
+    "volume": lambda t: t.answered,
+    "aht": lambda t: t.answered & t.handle_seconds.notnull(),
+    "fcr": lambda t: t.answered & t.resolved.notnull(),
+    "escalation": lambda t: t.answered & t.escalated.notnull(),
+    "reopen": lambda t: t.answered & t.reopened.notnull(),
+    "wait": lambda t: t.answered & t.wait_seconds.notnull(),
+    "service_level": lambda t: ~t.answered | t.wait_seconds.notnull(),
+    "abandonment": lambda t: ibis.literal(True),
+}
+# The survey kind each survey metric reads; a response counts in n when it has a score.
+SURVEY_KIND = {"csat": "csat", "csat_score": "csat", "nps": "nps", "ces": "ces"}
+
+
+def _sample_count(metric: str) -> Reduction:
+    return lambda t: t.count(where=CALL_SAMPLE[metric](t))
 
 
 def _answered_count(t: ir.Table) -> ir.IntegerScalar:
     return t.count(where=t.answered)
 
 
-def _answered_mean(column: str) -> tuple[Reduction, Reduction, Reduction]:
+def _answered_mean(metric: str, column: str) -> tuple[Reduction, Reduction, Reduction, Reduction]:
     return (
         lambda t: t[column].sum(where=t.answered),
-        lambda t: t[column].count(where=t.answered),
+        _sample_count(metric),
         lambda t: t[column].std(how="sample", where=t.answered),
+        lambda t: (t[column] * t[column]).sum(where=t.answered),
     )
 
 
-def _is_first_contact_resolution(t: ir.Table) -> ir.BooleanColumn:
+def is_first_contact_resolution(t: ir.Table) -> ir.BooleanColumn:
     return t.resolved & ~t.reopened.fill_null(False)
 
 
-def _survey_mean(kind: str) -> tuple[Reduction, Reduction, Reduction]:
+def _survey_mean(kind: str) -> tuple[Reduction, Reduction, Reduction, Reduction]:
     return (
         lambda t: t.score.sum(where=t.kind == kind),
         lambda t: t.score.count(where=t.kind == kind),
         lambda t: t.score.std(how="sample", where=t.kind == kind),
+        lambda t: (t.score * t.score).sum(where=t.kind == kind),
     )
 
 
@@ -115,29 +133,29 @@ def _flagged_share(metric: str, flag: Callable[[ir.Table], ir.BooleanColumn]) ->
         metric,
         Source.CALLS,
         lambda t: t.count(where=t.answered & flag(t)),
-        lambda t: flag(t).count(where=t.answered),
+        _sample_count(metric),
     )
 
 
 MEASURES: dict[str, Measure] = {
     m.metric: m
     for m in (
-        Measure("volume", Source.CALLS, _answered_count, _answered_count),
-        Measure("aht", Source.CALLS, *_answered_mean("handle_seconds")),
+        Measure("volume", Source.CALLS, _answered_count, _sample_count("volume")),
+        Measure("aht", Source.CALLS, *_answered_mean("aht", "handle_seconds")),
         Measure(
             "fcr",
             Source.CALLS,
-            lambda t: t.count(where=t.answered & _is_first_contact_resolution(t)),
-            lambda t: t.resolved.count(where=t.answered),
+            lambda t: t.count(where=t.answered & is_first_contact_resolution(t)),
+            _sample_count("fcr"),
         ),
         _flagged_share("escalation", lambda t: t.escalated),
         _flagged_share("reopen", lambda t: t.reopened),
-        Measure("wait", Source.CALLS, *_answered_mean("wait_seconds")),
+        Measure("wait", Source.CALLS, *_answered_mean("wait", "wait_seconds")),
         Measure(
             "service_level",
             Source.CALLS,
             lambda t: t.count(where=t.answered & (t.wait_seconds <= t.service_level_seconds)),
-            lambda t: t.count(where=~t.answered | t.wait_seconds.notnull()),
+            _sample_count("service_level"),
         ),
         Measure(
             "abandonment", Source.CALLS, lambda t: t.count(where=~t.answered), lambda t: t.count()
@@ -159,6 +177,7 @@ MEASURES: dict[str, Measure] = {
             lambda t: t.score.sum(),
             lambda t: t.score.count(),
             lambda t: t.score.std(how="sample"),
+            lambda t: (t.score * t.score).sum(),
         ),
     )
 }
@@ -171,14 +190,34 @@ class Scope:
     programs: tuple[str, ...] | None = None
     since: dt.date | None = None
     until: dt.date | None = None
+    # Besides `programs`: these agents' facts of any program (either one is enough).
+    agents: tuple[str, ...] | None = None
+    # Instead of since/until: these inclusive (first, last) day ranges.
+    ranges: tuple[tuple[dt.date, dt.date], ...] | None = None
 
     def apply(self, facts: ir.Table) -> ir.Table:
+        return self.apply_dates(self.apply_owners(facts))
+
+    def apply_owners(self, facts: ir.Table) -> ir.Table:
+        wanted = []
         if self.programs is not None:
-            facts = facts.filter(facts.program_id.isin(self.programs))
+            wanted.append(facts.program_id.isin(self.programs))
+        if self.agents is not None:  # a table, not a literal list: thousands compile slowly
+            agents = ibis.memtable({"agent_id": list(self.agents)}, schema={"agent_id": "string"})
+            wanted.append(facts.agent_id.isin(agents.agent_id))
+        if wanted:
+            facts = facts.filter(ibis.or_(*wanted))
+        return facts
+
+    def apply_dates(self, facts: ir.Table) -> ir.Table:
         if self.since is not None:
             facts = facts.filter(facts.local_date >= self.since)
         if self.until is not None:
             facts = facts.filter(facts.local_date <= self.until)
+        if self.ranges is not None:
+            facts = facts.filter(
+                ibis.or_(*((facts.local_date.between(a, b)) for a, b in self.ranges))
+            )
         return facts
 
 
@@ -292,25 +331,82 @@ def survey_facts(con: ibis.BaseBackend, scope: Scope, kind: PeriodKind) -> ir.Ta
 
 
 def evaluation_facts(con: ibis.BaseBackend, scope: Scope, kind: PeriodKind) -> ir.Table:
-    """One row per QA evaluation: 0 if a critical criterion lost points, else 100 * points/max."""
-    criteria = scope.apply(con.table("qa_scores"))
+    """One row per QA evaluation, scored by `scored_evaluations`.
+
+    An evaluation is dated by its latest criterion; date bounds apply to that date once the
+    criteria are gathered, so a narrower scope never cuts an evaluation in two."""
+    criteria = scope.apply_owners(con.table("qa_scores"))
+    evaluations = scope.apply_dates(scored_evaluations(criteria))
+    return evaluations.select(
+        "agent_id",
+        "program_id",
+        "local_date",
+        "score",
+        period_start=period_start(evaluations.local_date, kind),
+    )
+
+
+def scored_evaluations(criteria: ir.Table) -> ir.Table:
+    """One row per QA evaluation of the criteria rows given (`qa_scores`), scored as the KPI
+    scores it: 0 if a critical criterion lost points, else 100 * points / max points (NULL
+    when the maximum is 0)."""
     critical_failed = criteria.critical.fill_null(False) & (criteria.points < criteria.max_points)
     evaluations = criteria.group_by("source", "evaluation_id").aggregate(
         agent_id=criteria.agent_id.max(),
         program_id=criteria.program_id.max(),
         local_date=criteria.local_date.max(),
+        interaction_id=criteria.interaction_id.max(),
+        evaluator=criteria.evaluator.max(),
+        evaluated_at=criteria.evaluated_at.max(),
         critical_failed=critical_failed.any(),
         points=criteria.points.sum(),
         max_points=criteria.max_points.sum(),
     )
     percent = 100 * evaluations.points / evaluations.max_points.nullif(0)
-    return evaluations.select(
-        "agent_id",
-        "program_id",
-        "local_date",
-        period_start=period_start(evaluations.local_date, kind),
-        score=evaluations.critical_failed.ifelse(0.0, percent),
+    return evaluations.mutate(score=evaluations.critical_failed.ifelse(0.0, percent))
+
+
+# --- daily segments ---------------------------------------------------------------------------
+
+SEGMENT_KEYS = ("agent_id", "local_date", "team_id", "team_program_id", "program_id")
+
+
+def daily_segments(con: ibis.BaseBackend, source: Source, scope: Scope) -> ir.Table:
+    """A source's facts summed by agent, local day, the team whose membership covers that day
+    (with the team's program) and the program the facts carry: each wanted measure's
+    numerator and n, and for a MEAN its sum of values and of squares.
+
+    Every scorecard row (program, team, agent, and the parts of an agent's period) is a sum
+    of these segments, so one pass over the facts serves every level and period kind; the
+    spread of a MEAN is read from its sums (`sd_from_sums`)."""
+    reader = {Source.CALLS: call_facts, Source.SURVEYS: survey_facts}
+    facts = reader.get(source, evaluation_facts)(con, scope, PeriodKind.WEEK)
+    m = effective_memberships(con).rename(m_agent_id="agent_id", team_program_id="program_id")
+    joined = facts.left_join(
+        m,
+        [
+            facts.agent_id == m.m_agent_id,
+            facts.local_date >= m.start_date,
+            facts.local_date <= m.end_date,
+        ],
     )
+    reductions: dict[str, ir.Scalar] = {"facts": joined.count()}
+    for measure in MEASURES.values():
+        if measure.source is source:
+            reductions[f"{measure.metric}__numerator"] = measure.numerator(joined)
+            reductions[f"{measure.metric}__n"] = measure.n(joined)
+            if measure.square is not None:
+                reductions[f"{measure.metric}__square"] = measure.square(joined)
+    return joined.group_by(*SEGMENT_KEYS).aggregate(**reductions)
+
+
+def sd_from_sums(total, squares, n):
+    """Sample standard deviations from sums and sums of squares (NaN below two values);
+    arrays in, an array out."""
+    n = np.asarray(n, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        spread = (np.asarray(squares, float) - np.asarray(total, float) ** 2 / n) / (n - 1)
+    return np.where(n > 1, np.sqrt(np.clip(spread, 0.0, None)), np.nan)
 
 
 # --- grains ---------------------------------------------------------------------------------

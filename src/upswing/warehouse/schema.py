@@ -96,8 +96,11 @@ PROGRAMS = ibis.schema(
 )
 
 # What each import touched, written in the same transaction as the facts: the refresh
-# recomputes only these periods.
-DIRTY_DAYS = ibis.schema({"program_id": "string", "local_date": "date", "batch_id": "string"})
+# recomputes only these periods, for these programs and agents (a changed row's old agent and
+# program too). `agent_id` came later: a warehouse made before has it added by `ensure_tables`.
+DIRTY_DAYS = ibis.schema(
+    {"program_id": "string", "local_date": "date", "batch_id": "string", "agent_id": "string"}
+)
 
 IMPORT_LOG = ibis.schema(
     {

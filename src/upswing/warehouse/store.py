@@ -12,14 +12,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from upswing.warehouse.schema import FACT_TABLES
+from upswing.warehouse.sql import literal as _lit
 
 # Where changed rows land in time, for the incremental refresh. (Subqueries need an alias
 # on PostgreSQL before 16.)
 _DIRTY_DAYS = {
-    "interactions": "SELECT program_id, local_date FROM {rows} r",
-    "qa_scores": "SELECT program_id, local_date FROM {rows} r",
+    "interactions": "SELECT program_id, local_date, agent_id FROM {rows} r",
+    "qa_scores": "SELECT program_id, local_date, agent_id FROM {rows} r",
     "surveys": (
-        "SELECT i.program_id, i.local_date FROM {rows} r JOIN interactions i "
+        "SELECT i.program_id, i.local_date, i.agent_id FROM {rows} r JOIN interactions i "
         "ON i.source = r.source AND i.interaction_id = r.interaction_id"
     ),
 }
@@ -196,8 +197,8 @@ def _replace_changed(
 
 def _mark_dirty(session: SqlSession, days_sql: str, batch: Batch) -> None:
     session.run(
-        f"INSERT INTO dirty_days (program_id, local_date, batch_id) "
-        f"SELECT DISTINCT program_id, local_date, '{batch.batch_id}' FROM ({days_sql}) d"
+        f"INSERT INTO dirty_days (program_id, local_date, batch_id, agent_id) "
+        f"SELECT DISTINCT program_id, local_date, '{batch.batch_id}', agent_id FROM ({days_sql}) d"
     )
 
 
@@ -220,7 +221,3 @@ def mark_everything_dirty(session: SqlSession, program_ids: list[str], batch_id:
                 f"INSERT INTO dirty_days (program_id, local_date, batch_id) "
                 f"VALUES ({_lit(program)}, NULL, {_lit(batch_id)})"
             )
-
-
-def _lit(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"

@@ -1,0 +1,456 @@
+"""`upswing diagnose`: load what the diagnosis rules need, call them, store the findings.
+
+Scorecard values come from the snapshots (never raw facts). The warehouse is read only for
+what snapshots do not hold, each time in one aggregated query per program: recorded context
+events, the interaction mix (channel x wait band x topic) for the mix standardisation, and
+QA misses per behaviour.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from upswing.coaching.models import CoachingSession
+from upswing.coaching.rules import is_documented
+from upswing.findings import rules
+from upswing.findings.rules.diagnose import BEHAVIOUR_METRICS
+from upswing.findings.rules.gaps import DIAGNOSED_METRICS, window_ending
+from upswing.org.models import Agent, Program, Team
+from upswing.performance.models import WHOLE_PARTS, DiagnosisPolicy, Finding, ScorecardSnapshot
+from upswing.periods import Period, PeriodKind, week_of
+from upswing.warehouse import reads
+from upswing.warehouse.connection import Warehouse, open_warehouse
+
+MIX_METRICS = ("aht", "fcr", "escalation", "reopen")
+# Survey metrics are standardised on the mix of the surveyed contacts, QA on the mix of the
+# evaluated ones: (metric, survey kind) and the evaluations' own scores.
+SURVEY_MIX_METRICS = (("csat", "csat"), ("csat_score", "csat"), ("ces", "ces"))
+
+
+@dataclass(frozen=True, slots=True)
+class DiagnosisScope:
+    program: str | None = None
+    team: str | None = None
+    agent: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DiagnoseResult:
+    as_of: dt.date
+    last_period: Period
+    findings: tuple[rules.Finding, ...]
+    groups: tuple[rules.SimilarGapGroup, ...]
+    stored: int
+
+    def to_dict(self) -> dict:
+        return {
+            "as_of": self.as_of.isoformat(),
+            "period": self.last_period.label,
+            "rules_version": rules.RULES_VERSION,
+            "findings": [f.to_dict() for f in self.findings],
+            "similar_gaps": [g.to_dict() for g in self.groups],
+        }
+
+
+def last_complete_week(as_of: dt.date) -> Period:
+    """The last week whose every day is on or before `as_of` (a given day counts whole)."""
+    week = week_of(as_of)
+    return week if as_of >= week.end else week.previous()
+
+
+def default_as_of() -> dt.date:
+    """Without --as-of: yesterday, so that today's partial day (and week) is never judged."""
+    return timezone.localdate() - dt.timedelta(days=1)
+
+
+def last_week_with_data(program: str, last: Period) -> Period:
+    """The latest week on or before `last` with agent scorecards in `program`: a week after
+    the last import is not judged (it would read as every agent missing). `last` itself when
+    the program has no weekly scorecards at all."""
+    start = (
+        ScorecardSnapshot.objects.filter(
+            level="agent",
+            program_code=program,
+            period_kind=PeriodKind.WEEK.value,
+            period_start__lte=last.start,
+            metric__in=DIAGNOSED_METRICS,
+        )
+        .order_by("-period_start")
+        .values_list("period_start", flat=True)
+        .first()
+    )
+    return Period(PeriodKind.WEEK, start) if start is not None else last
+
+
+def run_diagnosis(
+    scope: DiagnosisScope, *, as_of: dt.date | None = None, store: bool = True
+) -> DiagnoseResult:
+    """Diagnose every program the scope touches, keep the findings inside the scope.
+
+    Each program is judged on its last complete week with data on or before `as_of`
+    (default: yesterday); the result names the latest week judged."""
+    as_of = as_of or default_as_of()
+    complete = last_complete_week(as_of)
+    programs = scope_programs(scope)
+    findings: list[rules.Finding] = []
+    judged: list[Period] = []
+    with open_warehouse(settings.UPSWING_WAREHOUSE_URL) as wh:
+        for program in programs:
+            last = last_week_with_data(program.code, complete)
+            judged.append(last)
+            inputs = load_inputs(wh, program, as_of, last)
+            found = rules.diagnose(inputs).findings
+            findings += _quality_notes().note_qa_evaluators(wh, program, inputs, found)
+    last = max(judged, default=complete)
+    findings = [f for f in findings if _in_scope(f, scope)]
+    groups = rules.group_similar_gaps(findings)
+    stored = store_findings(findings, scope, programs, as_of) if store else 0
+    return DiagnoseResult(as_of, last, tuple(findings), groups, stored)
+
+
+def _quality_notes():
+    """The QA evaluator-concentration note (upswing.quality), imported when first used."""
+    from upswing.quality import diagnosis_notes
+
+    return diagnosis_notes
+
+
+def scope_programs(scope: DiagnosisScope) -> list[Program]:
+    """The programs to diagnose; ValueError naming what is unknown."""
+    if scope.agent:
+        if not Agent.objects.filter(code=scope.agent).exists():
+            raise ValueError(f"unknown agent {scope.agent!r}")
+        codes = set(
+            ScorecardSnapshot.objects.filter(
+                level="agent", entity_code=scope.agent, part__in=WHOLE_PARTS
+            )
+            .values_list("program_code", flat=True)
+            .distinct()
+        )
+        return list(Program.objects.filter(code__in=codes).order_by("code"))
+    if scope.team:
+        team = Team.objects.select_related("program").filter(code=scope.team).first()
+        if team is None:
+            raise ValueError(f"unknown team {scope.team!r}")
+        return [team.program]
+    if scope.program:
+        program = Program.objects.filter(code=scope.program).first()
+        if program is None:
+            raise ValueError(f"unknown program {scope.program!r}")
+        return [program]
+    return list(Program.objects.order_by("code"))
+
+
+def _in_scope(finding: rules.Finding, scope: DiagnosisScope) -> bool:
+    return (
+        (scope.program is None or finding.program_id == scope.program)
+        and (scope.team is None or finding.team_id == scope.team)
+        and (scope.agent is None or finding.agent_id == scope.agent)
+    )
+
+
+def program_config(program: Program) -> rules.DiagnosisConfig:
+    policy = DiagnosisPolicy.objects.filter(program=program).first()
+    overrides = policy.overrides() if policy is not None else {}
+    return dataclasses.replace(rules.DiagnosisConfig(), **overrides)
+
+
+# --- loading ----------------------------------------------------------------------------------
+
+
+def load_inputs(wh: Warehouse, program: Program, as_of: dt.date, last: Period):
+    config = program_config(program)
+    history = window_ending(last, config.lookback_periods)
+    judged = window_ending(last, config.window)
+    series = load_series(program.code, history[0], last)
+    agents = sorted({s.agent_id for s in series})
+    tz = ZoneInfo(program.time_zone or "UTC")
+    return rules.DiagnosisInputs(
+        as_of=as_of,
+        last_period=last,
+        series=series,
+        events=load_events(wh, program.code, history[0].start, last.end, tz),
+        coaching=load_coaching(agents, as_of, config, tz),
+        mixes=load_mixes(wh, program.code, judged[0].start, last.end, agents)
+        + load_feedback_mixes(
+            wh,
+            program.code,
+            window_ending(last, _feedback_weeks(config))[0].start,
+            last.end,
+            agents,
+        ),
+        behaviours=load_behaviours(wh, program.code, judged[0].start, last.end, agents),
+        config=config,
+    )
+
+
+def load_series(program: str, first: Period, last: Period) -> tuple[rules.AgentSeries, ...]:
+    rows = (
+        ScorecardSnapshot.objects.filter(
+            level="agent",
+            part__in=WHOLE_PARTS,
+            program_code=program,
+            period_kind=PeriodKind.WEEK.value,
+            period_start__gte=first.start,
+            period_start__lte=last.start,
+            metric__in=DIAGNOSED_METRICS,
+        )
+        .order_by("entity_code", "metric", "period_start")
+        .values_list(
+            "id",
+            "entity_code",
+            "team_code",
+            "metric",
+            "period_start",
+            "value",
+            "numerator",
+            "n",
+            "ci_low",
+            "ci_high",
+            "baseline",
+            "sla_floor",
+            "kpi_target",
+        )
+    )
+    grouped: dict[tuple[str, str], list] = defaultdict(list)
+    for row in rows:
+        grouped[(row[1], row[3])].append(row)
+    out = []
+    for (agent, metric), items in grouped.items():
+        observations = tuple(
+            rules.Observation(
+                period=Period(PeriodKind.WEEK, r[4]),
+                value=r[5],
+                numerator=r[6],
+                n=r[7],
+                ci_low=r[8],
+                ci_high=r[9],
+                baseline=r[10],
+                sla_floor=r[11],
+                kpi_target=r[12],
+                ref=str(r[0]),
+            )
+            for r in items
+        )
+        team = next((r[2] for r in reversed(items) if r[2]), "")
+        out.append(rules.AgentSeries(agent, team, program, metric, observations))
+    return tuple(out)
+
+
+def load_events(wh, program: str, first: dt.date, last: dt.date, tz: ZoneInfo):
+    start = dt.datetime.combine(first, dt.time(), tzinfo=tz)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+    query = reads.context_events(wh.ibis, program, start, end)
+    return tuple(
+        rules.ContextEvent(
+            event_id=r["event_id"],
+            program_id=r["program_id"],
+            team_id=r["team_id"] or None,
+            kind=r["kind"],
+            starts_on=r["starts_at"].astimezone(tz).date(),
+            ends_on=r["ends_at"].astimezone(tz).date(),
+            description=r["description"] or "",
+        )
+        for r in query.to_pyarrow().to_pylist()
+    )
+
+
+def load_coaching(agents, as_of: dt.date, config: rules.DiagnosisConfig, tz: ZoneInfo):
+    since = dt.datetime.combine(
+        as_of - dt.timedelta(days=config.coaching_lookback_days), dt.time(), tzinfo=tz
+    )
+    sessions = (
+        CoachingSession.objects.filter(agent__code__in=agents, coached_at__gte=since)
+        .annotate(action_count=Count("actions"))
+        .values_list(
+            "id", "agent__code", "coached_at", "kind", "metric", "topic", "notes", "action_count"
+        )
+    )
+    return tuple(
+        rules.CoachingRecord(
+            str(pk),
+            code,
+            at.astimezone(tz).date(),
+            kind,
+            metric or "",
+            topic or "",
+            documented=is_documented(topic or "", notes or "", actions),
+        )
+        for pk, code, at, kind, metric, topic, notes, actions in sessions
+    )
+
+
+def load_mixes(wh, program: str, first: dt.date, last: dt.date, agents) -> tuple:
+    """Per agent and mix cell: the counts behind FCR, escalation, reopen, and AHT's sums."""
+    cells = reads.mix_cells(wh.ibis, program, first, last).to_pyarrow().to_pylist()
+    return _mix_profiles(cells, set(agents))
+
+
+def _feedback_weeks(config: rules.DiagnosisConfig) -> int:
+    """Weeks of surveys and evaluations a mix reads: the longest pooled window of theirs."""
+    metrics = [code for code, _ in SURVEY_MIX_METRICS] + ["qa"]
+    return max(config.window, *(config.pooled_weeks_for(m) for m in metrics))
+
+
+def load_feedback_mixes(wh, program: str, first: dt.date, last: dt.date, agents) -> tuple:
+    """Per agent and mix cell of the surveyed (or evaluated) contacts: CSAT's counts, the
+    sums behind CSAT score, CES and QA, so that each is compared with peers on the agent's
+    own mix of channels, wait times and topics."""
+    surveys = reads.survey_mix_cells(wh.ibis, program, first, last, SURVEY_MIX_METRICS)
+    evaluations = reads.qa_mix_cells(wh.ibis, program, first, last)
+    metrics = [m for m, _ in SURVEY_MIX_METRICS]
+    profiles = list(_mix_profiles(surveys.to_pyarrow().to_pylist(), set(agents), metrics))
+    profiles += _mix_profiles(evaluations.to_pyarrow().to_pylist(), set(agents), ["qa"])
+    return tuple(profiles)
+
+
+def _mix_profiles(
+    cells: list[dict], agents: set[str], metrics=MIX_METRICS
+) -> tuple[rules.MixProfile, ...]:
+    """Each agent's cells, and the peers' cells: the program's totals less the agent's own."""
+    counts = [
+        n for n in (cells[0] if cells else {}) if n.endswith(("_n", "_hits", "_sum", "_squares"))
+    ]
+    totals: dict[tuple, dict[str, float]] = defaultdict(lambda: dict.fromkeys(counts, 0.0))
+    mine: dict[str, dict[tuple, dict]] = defaultdict(dict)
+    for cell in cells:
+        for name in counts:
+            totals[_key(cell)][name] += cell[name] or 0
+        if cell["agent_id"] in agents:
+            mine[cell["agent_id"]][_key(cell)] = cell
+    out = []
+    for agent, own in mine.items():
+        peers = [
+            {
+                "channel": key[0],
+                "wait_band": key[1],
+                "topic": key[2],
+                **{n: total[n] - ((own[key][n] or 0) if key in own else 0) for n in counts},
+            }
+            for key, total in totals.items()
+        ]
+        for metric in metrics:
+            out.append(
+                rules.MixProfile(
+                    agent,
+                    metric,
+                    tuple(_cell(c, metric) for c in own.values()),
+                    tuple(_cell(c, metric) for c in peers),
+                )
+            )
+    return tuple(out)
+
+
+def _key(cell: dict) -> tuple[str, str, str]:
+    return (cell["channel"], cell["wait_band"], cell["topic"])
+
+
+def _cell(cell: dict, metric: str) -> rules.MixCell:
+    if f"{metric}_sum" in cell:  # a mean: its sum and sum of squares
+        return rules.MixCell(
+            *_key(cell),
+            int(cell[f"{metric}_n"] or 0),
+            float(cell[f"{metric}_sum"] or 0),
+            float(cell[f"{metric}_squares"] or 0),
+        )
+    return rules.MixCell(
+        *_key(cell), int(cell[f"{metric}_n"] or 0), float(cell[f"{metric}_hits"] or 0)
+    )
+
+
+def load_behaviours(wh, program: str, first: dt.date, last: dt.date, agents) -> tuple:
+    """QA misses per agent and behaviour (the category, or the criterion without one)."""
+    e = reads.behaviour_misses(wh.ibis, program, first, last)
+    rows = (
+        e.group_by(["agent_id", "behaviour"])
+        .aggregate(
+            evaluations=e.count(),
+            missed=e.count(where=e.missed),
+            evaluation_ids=e.evaluation_id.collect(where=e.missed),
+            interaction_ids=e.interaction_id.collect(where=e.missed),
+        )
+        .to_pyarrow()
+        .to_pylist()
+    )
+    return _tallies(rows, set(agents))
+
+
+def _tallies(rows: list[dict], agents: set[str]) -> tuple[rules.BehaviourTally, ...]:
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for r in rows:
+        totals[r["behaviour"]][0] += r["evaluations"]
+        totals[r["behaviour"]][1] += r["missed"]
+    return tuple(
+        rules.BehaviourTally(
+            agent_id=r["agent_id"],
+            behaviour=r["behaviour"],
+            evaluations=r["evaluations"],
+            missed=r["missed"],
+            peer_evaluations=totals[r["behaviour"]][0] - r["evaluations"],
+            peer_missed=totals[r["behaviour"]][1] - r["missed"],
+            missed_evaluation_ids=tuple(sorted(r["evaluation_ids"] or ())),
+            missed_interaction_ids=tuple(sorted(set(r["interaction_ids"] or ()))),
+        )
+        for r in rows
+        if r["agent_id"] in agents and r["behaviour"]
+    )
+
+
+# --- storing ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def store_findings(
+    findings: Iterable[rules.Finding],
+    scope: DiagnosisScope,
+    programs: Iterable[Program],
+    as_of: dt.date,
+) -> int:
+    """Replace the day's findings inside the scope (same rules version) with these."""
+    stale = Finding.objects.filter(
+        as_of=as_of,
+        rules_version=rules.RULES_VERSION,
+        program_code__in=[p.code for p in programs],
+    )
+    if scope.team:
+        stale = stale.filter(team_code=scope.team)
+    if scope.agent:
+        stale = stale.filter(agent_code=scope.agent)
+    stale.delete()
+    now = timezone.now()
+    rows = [
+        Finding(
+            as_of=as_of,
+            rules_version=f.rules_version,
+            program_code=f.program_id,
+            team_code=f.team_id,
+            agent_code=f.agent_id,
+            metric=f.metric,
+            kind=f.kind.value,
+            cause=f.cause.value,
+            recommendation=f.recommendation.value,
+            period_kind=PeriodKind.WEEK.value,
+            periods=list(f.periods),
+            reasons=list(f.reasons),
+            behaviours=list(f.behaviours),
+            evidence=f.evidence.to_dict(),
+            facts=f.facts.to_dict(),
+            created_at=now,
+        )
+        for f in findings
+    ]
+    Finding.objects.bulk_create(rows)
+    return len(rows)
+
+
+__all__ = ["BEHAVIOUR_METRICS", "DiagnoseResult", "DiagnosisScope", "run_diagnosis"]

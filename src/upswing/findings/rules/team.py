@@ -1,0 +1,130 @@
+"""Is the gap the team's? The rest of the team, pooled over the metric's window, below the floor.
+
+An agent's teammates (the agent left out, so one agent's collapse never makes a team gap)
+are pooled over the metric's own pooled window (N weeks, per metric in the policy) and
+judged like one agent: the one-sided bound of their pooled value against the most lenient
+SLA floor of those weeks. When the whole rest of the team is below the floor, a gap of one of
+its agents is the team's: a process problem, whatever that agent's own sample says.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from upswing import stats
+from upswing.findings.rules import wording
+from upswing.findings.rules.gaps import Pooled, is_worse, pool, window_ending
+from upswing.findings.rules.types import AgentSeries, DiagnosisConfig
+from upswing.metrics import CATALOG, Better
+from upswing.periods import Period
+
+
+@dataclass(frozen=True, slots=True)
+class TeamWindow:
+    team_id: str
+    metric: str
+    teammates: int  # agents with data in the window, the agent left out
+    pooled: Pooled
+    bound: float | None  # one-sided bound on the better side
+    floor: float | None
+    before: Pooled | None = None  # the same teammates over as many weeks before the window
+    dropped: bool = False  # worse than before, materially and significantly
+
+    @property
+    def shared(self) -> bool:
+        """The rest of the team is below the floor, or dropped to below it: the gap is the
+        team's. (A drop that leaves the team above the floor says nothing of a gap below it.)"""
+        return self.below_floor or (self.dropped and self.point_below_floor)
+
+    @property
+    def point_below_floor(self) -> bool:
+        return self.floor is not None and is_worse(self.metric, self.pooled.value, self.floor)
+
+    @property
+    def below_floor(self) -> bool:
+        return (
+            self.floor is not None
+            and self.bound is not None
+            and math.isfinite(self.bound)
+            and is_worse(self.metric, self.bound, self.floor)
+        )
+
+    def reason(self, confidence: float) -> str:
+        m = self.metric
+        if not self.below_floor:
+            return (
+                f"The {wording.label(m)} of the rest of team {self.team_id} "
+                f"({self.teammates} agents) "
+                f"{wording.direction(m, self.before.value, self.pooled.value)} "
+                f"from {wording.value(m, self.before.value)} "
+                f"({wording.sample(m, self.before.n)}, {wording.span(_weeks(self.before))}) to "
+                f"{wording.versus(m, self.pooled.value, self.floor)} "
+                f"({wording.sample(m, self.pooled.n)}, {wording.span(_weeks(self.pooled))}), "
+                f"{wording.worse_side(m)} the SLA floor of {wording.value(m, self.floor)}: the "
+                "drop is the team's, a process problem, not this agent's alone."
+            )
+        return (
+            f"The rest of team {self.team_id} ({self.teammates} agents, "
+            f"{wording.sample(m, self.pooled.n)}, {wording.span(_weeks(self.pooled))}) "
+            f"was at {wording.value(m, self.pooled.value)} on {wording.label(m)}, its one-sided "
+            f"{confidence:.0%} bound of {wording.versus(m, self.bound, self.floor)} "
+            f"{wording.worse_side(m)} the SLA floor of {wording.value(m, self.floor)}: the gap is "
+            "the team's, a process problem, not this agent's alone."
+        )
+
+
+def team_window(
+    series: AgentSeries,
+    team: Sequence[AgentSeries],
+    last: Period,
+    config: DiagnosisConfig,
+) -> TeamWindow | None:
+    """The rest of `series`' team on its metric, pooled over the metric's window; None with
+    fewer than `systemic_min_agents` teammates with data or too few observations."""
+    weeks = window_ending(last, max(config.window, config.pooled_weeks_for(series.metric)))
+    mates = [s for s in team if s.agent_id != series.agent_id and s.metric == series.metric]
+    taken, agents = [], 0
+    for mate in mates:
+        own = [o for p in weeks if (o := mate.at(p)) is not None and o.n > 0]
+        own = [o for o in own if math.isfinite(o.value)]
+        agents += bool(own)
+        taken += own
+    if agents < config.systemic_min_agents:
+        return None
+    # one test per team, not per agent: the configured confidence, one-sided
+    pooled = pool(taken, series.metric, 2 * config.confidence - 1, config.confidence)
+    if pooled.n < config.min_n_for(series.metric) or pooled.low is None:
+        return None
+    higher = CATALOG[series.metric].better is Better.HIGHER
+    floors = [o.sla_floor for o in taken if o.sla_floor is not None and math.isfinite(o.sla_floor)]
+    floor = (min(floors) if higher else max(floors)) if floors else None
+    bound = pooled.high if higher else pooled.low
+    prior = window_ending(weeks[0].previous(), len(weeks))
+    earlier = [o for m in mates for p in prior if (o := m.at(p)) is not None and o.n > 0]
+    before = pool([o for o in earlier if math.isfinite(o.value)], series.metric, config.confidence)
+    now = pool(taken, series.metric, config.confidence)
+    dropped = _dropped(series.metric, before, now, config)
+    return TeamWindow(series.team_id, series.metric, agents, pooled, bound, floor, before, dropped)
+
+
+def _dropped(metric: str, before: Pooled, after: Pooled, config: DiagnosisConfig) -> bool:
+    """`after` is worse than `before` by the trend rule's material change (a share of the
+    earlier level) and significantly (a two-sided z test at the trend rule's alpha)."""
+    if before.n < config.min_n_for(metric) or before.low is None or after.low is None:
+        return False
+    if not before.value or not is_worse(metric, after.value, before.value):
+        return False
+    if abs(after.value - before.value) < config.trend_min_change * abs(before.value):
+        return False
+    z = stats.z_for_confidence(config.confidence)
+    spread = math.hypot((before.high - before.low) / (2 * z), (after.high - after.low) / (2 * z))
+    if spread == 0:
+        return True
+    p_value = math.erfc(abs(after.value - before.value) / spread / math.sqrt(2.0))
+    return p_value < config.trend_alpha
+
+
+def _weeks(pooled: Pooled) -> tuple[Period, ...]:
+    return tuple(sorted(set(pooled.periods)))

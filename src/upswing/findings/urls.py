@@ -1,0 +1,10 @@
+"""Finding pages, included under the `performance` URL namespace by `upswing.performance.urls`."""
+
+from django.urls import path
+
+from upswing.findings import views
+
+urlpatterns = [
+    path("findings/<int:pk>/", views.finding_page, name="finding"),
+    path("systemic/", views.systemic_page, name="systemic"),
+]

@@ -1,0 +1,11 @@
+"""Target pages, included under the `performance` URL namespace by `upswing.performance.urls`."""
+
+from django.urls import path
+
+import upswing.site.converters  # noqa: F401 - registers the <code:…> converter
+from upswing.targets import views
+
+urlpatterns = [
+    path("targets/", views.targets_index, name="targets_index"),
+    path("programs/<code:code>/targets/", views.program_targets, name="targets"),
+]

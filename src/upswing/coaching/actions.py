@@ -2,8 +2,8 @@
 agent's acknowledgement, and imported history. Each action is atomic and writes its audit
 event in the same transaction (through `_audit`).
 
-Who may call these is decided by the caller's access check (coaching access comes with the
-pages); the one rule enforced here is the domain's: only the agent acknowledges a session.
+Each action authorises its actor itself through `upswing.coaching.access`: a session is
+recorded only by someone who coaches the agent, and only the agent acknowledges it.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from upswing.audit.concurrency import save_if_unchanged
 from upswing.coaching import rules
+from upswing.coaching.access import can_coach_agent, may_complete
 from upswing.coaching.models import ActionItem, CoachingSession
 from upswing.org.models import Agent
 from upswing.warehouse.store import UpsertCounts
@@ -71,7 +72,10 @@ def do_record_session(
     follow_up_on: dt.date | None = None,
 ) -> CoachingSession:
     """Record a session with `agent`, optionally in response to `finding` (whose metric and
-    behaviours are the default subject). Raises CoachingError listing every problem."""
+    behaviours are the default subject). Raises CoachingError listing every problem, and
+    PermissionDenied when `actor` does not coach the agent."""
+    if not can_coach_agent(actor, agent):
+        raise PermissionDenied("Only someone who coaches this agent may record a session.")
     if timezone.is_naive(coached_at):
         raise CoachingError(["coached_at must carry a time zone"])
     agreed = [_as_action(a) for a in actions]
@@ -82,7 +86,7 @@ def do_record_session(
         metric = metric or finding.metric
         behaviours = behaviours or list(finding.behaviours)
     metric = (metric or "").lower()
-    _check(kind, coached_at, metric, behaviours, follow_up_on, agreed)
+    _check(kind, coached_at, metric, behaviours, follow_up_on, agreed, topic, notes)
     if CoachingSession.objects.filter(agent=agent, coached_at=coached_at, kind=kind).exists():
         raise CoachingError(["a session of this kind is already recorded at that time"])
     session = CoachingSession.objects.create(
@@ -129,7 +133,7 @@ def do_record_session(
     return session
 
 
-def _check(kind, coached_at, metric, behaviours, follow_up_on, agreed) -> None:
+def _check(kind, coached_at, metric, behaviours, follow_up_on, agreed, topic, notes) -> None:
     draft = rules.SessionDraft(
         kind=kind,
         coached_on=timezone.localdate(coached_at),
@@ -140,6 +144,8 @@ def _check(kind, coached_at, metric, behaviours, follow_up_on, agreed) -> None:
             rules.ActionDraft(a.description, a.owner is not None or bool(a.owner_email), a.due_on)
             for a in agreed
         ),
+        topic=topic,
+        notes=notes,
     )
     problems = rules.session_problems(draft)
     if problems:
@@ -184,7 +190,10 @@ def do_acknowledge_session(
 def do_complete_action_item(
     *, actor, item: ActionItem, done_at: dt.datetime | None = None
 ) -> ActionItem:
-    """Mark an agreed action done (now, or at `done_at`)."""
+    """Mark an agreed action done (now, or at `done_at`): its owner, or whoever may coach
+    its session (PermissionDenied otherwise)."""
+    if not may_complete(actor, item):
+        raise PermissionDenied("Only the action's owner or the agent's lead marks it done.")
     current = ActionItem.objects.select_for_update().get(pk=item.pk)
     if current.done_at is not None:
         raise CoachingError(["the action is already done"])
@@ -205,9 +214,17 @@ def do_complete_action_item(
 
 @transaction.atomic
 def do_import_coaching(rows: list[dict], source: str) -> UpsertCounts:
-    """Imported coaching history, upserted by (agent, coached_at, kind)."""
+    """Imported coaching history, upserted by (agent, coached_at, kind).
+
+    One audit event per session created or changed, acted by whoever bound the import
+    (`upswing.audit.middleware.bind_actor`); the notes' words are never in it.
+    """
+    from upswing.audit.actions import diff_fields, record_events
+    from upswing.audit.middleware import current_actor
+
     agents = {a.code: a for a in Agent.objects.filter(code__in={r["agent_id"] for r in rows})}
     counts = {"inserted": 0, "updated": 0, "unchanged": 0}
+    events = []
     for row in rows:
         key = {
             "agent": agents[row["agent_id"]],
@@ -223,19 +240,21 @@ def do_import_coaching(rows: list[dict], source: str) -> UpsertCounts:
         }
         session = CoachingSession.objects.filter(**key).first()
         if session is None:
-            CoachingSession.objects.create(**key, **values)
+            session = CoachingSession.objects.create(**key, **values)
+            before, verb = {}, "create"
+            values = {**values, "agent": key["agent"].pk, "coached_at": row["coached_at"]}
+            values["kind"] = row["kind"]
             counts["inserted"] += 1
         elif any(getattr(session, k) != v for k, v in values.items()):
+            before, verb = {k: getattr(session, k) for k in values}, "update"
             CoachingSession.objects.filter(pk=session.pk).update(**values, version=F("version") + 1)
             counts["updated"] += 1
         else:
             counts["unchanged"] += 1
-    if counts["inserted"] or counts["updated"]:
-        _audit(
-            actor="import",
-            action="coaching.import",
-            changes={name: [None, n] for name, n in counts.items()},
-            reason=f"source {source}",
-            object_type=CoachingSession._meta.label_lower,
-        )
+            continue
+        changes = diff_fields(before, values)
+        if "notes" in changes:
+            changes["notes"] = [before.get("notes") and WRITTEN, values["notes"] and WRITTEN]
+        events.append({"action": f"coaching.import.{verb}", "obj": session, "changes": changes})
+    record_events(actor=current_actor(), events=events, reason=f"coaching import from {source}")
     return UpsertCounts(**counts)

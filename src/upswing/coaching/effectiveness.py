@@ -1,7 +1,7 @@
 """Did a session work? The metric over the 4 weeks before it against the 4 weeks after it.
 
 Values come from the agent's weekly scorecard snapshots, combined across weeks exactly from
-their totals (performance.rules.gaps.pool: shares from counts with a Wilson interval, means
+their totals (findings.rules.gaps.pool: shares from counts with a Wilson interval, means
 from sums of squares with a Student t interval); the verdict is coaching.rules.effect_verdict.
 The session's own week belongs to neither side.
 """
@@ -17,9 +17,9 @@ from django.utils import timezone
 
 from upswing.coaching import rules
 from upswing.coaching.models import CoachingSession
-from upswing.performance.models import Finding, ScorecardSnapshot
-from upswing.performance.rules import DiagnosisConfig, Observation
-from upswing.performance.rules.gaps import DIAGNOSED_METRICS, pool
+from upswing.findings.rules import DiagnosisConfig, Observation
+from upswing.findings.rules.gaps import DIAGNOSED_METRICS, pool
+from upswing.performance.models import WHOLE_PARTS, Finding, ScorecardSnapshot
 from upswing.periods import Period, PeriodKind, parse_period, week_of
 
 
@@ -91,6 +91,7 @@ def _load(planned) -> dict[tuple[str, str], dict[dt.date, Observation]]:
         return {}
     rows = ScorecardSnapshot.objects.filter(
         level="agent",
+        part__in=WHOLE_PARTS,
         period_kind=PeriodKind.WEEK.value,
         entity_code__in={session.agent.code for session, _, _ in planned},
         metric__in={metric for _, metric, _ in planned},

@@ -29,13 +29,19 @@ class SessionForm(forms.Form):
         required=False,
         choices=[("", "— no single metric —")] + [(m.code, m.label) for m in CATALOG.values()],
     )
-    topic = forms.CharField(max_length=200, required=False)
+    topic = forms.CharField(
+        max_length=200, help_text="What was worked on: a session without a topic is not recorded."
+    )
     behaviours = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="One behaviour per line.",
     )
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6}))
+    notes = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Notes, or at least one agreed action below: one of the two is needed.",
+    )
     follow_up_on = forms.DateField(
         required=False, label="Follow up on", widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -9,6 +9,7 @@ from django.db.models import Q
 
 from upswing.audit.concurrency import VersionedModel
 from upswing.ingest.kinds import COACHING_KINDS
+from upswing.metrics import CATALOG
 
 
 class CoachingKind(models.TextChoices):
@@ -71,6 +72,11 @@ class CoachingSession(VersionedModel):
     @property
     def acknowledged(self) -> bool:
         return self.acknowledged_at is not None
+
+    @property
+    def metric_label(self) -> str:
+        """The metric's name as people read it ("" when the session names none)."""
+        return CATALOG[self.metric].label if self.metric in CATALOG else self.metric
 
 
 class ActionItem(models.Model):

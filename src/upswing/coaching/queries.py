@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from upswing.coaching.models import ActionItem, CoachingSession
 
@@ -18,6 +18,11 @@ def _sessions(base: QuerySet[CoachingSession] | None = None) -> QuerySet[Coachin
     return qs.select_related("agent", "agent__user", "coach", "finding").prefetch_related(
         Prefetch("actions", queryset=ActionItem.objects.select_related("owner"))
     )
+
+
+def session_rows(base: QuerySet[CoachingSession]) -> QuerySet[CoachingSession]:
+    """Sessions of `base` with their agent, coach, finding and actions, newest first."""
+    return _sessions(base).order_by("-coached_at", "-pk")
 
 
 def session_detail(pk: int, base: QuerySet[CoachingSession] | None = None) -> CoachingSession:
@@ -68,3 +73,26 @@ def follow_ups_due(
 ) -> QuerySet[CoachingSession]:
     """Sessions whose follow-up date has come by `day`."""
     return _sessions(base).filter(follow_up_on__lte=day).order_by("follow_up_on")
+
+
+def sessions_to_acknowledge(base: QuerySet[CoachingSession]) -> QuerySet[CoachingSession]:
+    """Sessions of `base` the agent has not acknowledged yet, oldest first."""
+    return (
+        base.filter(acknowledged_at__isnull=True)
+        .select_related("agent", "coach")
+        .order_by("coached_at", "pk")
+    )
+
+
+def overdue_follow_ups(day: dt.date, base: QuerySet[CoachingSession]) -> QuerySet[CoachingSession]:
+    """Sessions of `base` whose follow-up date is before `day` with no later session with the
+    same agent since: the follow-up conversation has not happened."""
+    later = CoachingSession.objects.filter(
+        agent_id=OuterRef("agent_id"), coached_at__gt=OuterRef("coached_at")
+    )
+    return (
+        base.filter(follow_up_on__lt=day)
+        .filter(~Exists(later))
+        .select_related("agent")
+        .order_by("follow_up_on", "pk")
+    )

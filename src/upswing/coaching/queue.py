@@ -17,9 +17,9 @@ from django.utils import timezone
 from upswing.coaching import rules
 from upswing.coaching.access import visible_sessions
 from upswing.coaching.reports import COVERAGE_DAYS, COVERED_RECOMMENDATIONS
+from upswing.findings.access import visible_open_findings
 from upswing.metrics import CATALOG
 from upswing.org.access import visible_agents, visible_teams
-from upswing.performance.findings_access import visible_open_findings
 from upswing.performance.models import Finding
 
 # Most serious first within a diagnosis run.

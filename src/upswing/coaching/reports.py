@@ -18,14 +18,16 @@ from django.utils import timezone
 
 from upswing.coaching import rules
 from upswing.coaching.effectiveness import SessionEffect, session_effects
-from upswing.coaching.models import CoachingSession
+from upswing.coaching.models import CoachingKind, CoachingSession
 from upswing.coaching.queries import sessions_between
-from upswing.performance import rules as diagnosis_rules
+from upswing.findings import rules as diagnosis_rules
+from upswing.findings.rules.types import Evidence, Facts
+from upswing.metrics import CATALOG
 from upswing.performance.models import Finding
-from upswing.performance.rules.types import Evidence
 
 COVERED_RECOMMENDATIONS = ("coach", "train", "pip")
 COVERAGE_DAYS = 14
+RECOMMENDATION_WORDS = {"coach": "coaching", "train": "training", "pip": "a performance plan"}
 
 
 # --- improving and stuck ----------------------------------------------------------------------
@@ -39,6 +41,20 @@ class AgentProgress:
     progress: rules.Progress
     sessions: int
     latest: SessionEffect
+
+    @property
+    def label(self) -> str:
+        return rules.PROGRESS_LABELS[self.progress]
+
+    @property
+    def metric_label(self) -> str:
+        return CATALOG[self.metric].label if self.metric in CATALOG else self.metric
+
+
+def progress_tally(rows: Iterable[AgentProgress]) -> list[tuple[str, int]]:
+    """How many readings of each kind, in the order of `rules.Progress` (none left out)."""
+    counts = Counter(row.progress for row in rows)
+    return [(rules.PROGRESS_LABELS[p], counts.get(p, 0)) for p in rules.Progress]
 
 
 def progress_report(
@@ -68,7 +84,10 @@ def progress_report(
         out.append(
             AgentProgress(agent, items[0].session.agent.name, metric, progress, len(items), latest)
         )
-    order = {rules.Progress.STUCK: 0, rules.Progress.IMPROVING: 1, rules.Progress.TOO_EARLY: 2}
+    order = {p: i for i, p in enumerate((
+        rules.Progress.STUCK, rules.Progress.UNCLEAR, rules.Progress.IMPROVING,
+        rules.Progress.CLOSED, rules.Progress.TOO_FEW, rules.Progress.TOO_EARLY,
+    ))}  # fmt: skip
     return sorted(out, key=lambda p: (order[p.progress], p.agent_code, p.metric))
 
 
@@ -82,6 +101,29 @@ class EffectivenessRow:
     @property
     def judged(self) -> int:
         return sum(n for v, n in self.verdicts.items() if v not in ("too_early", "insufficient"))
+
+    def tally(self, *verdicts: str) -> int:
+        return sum(self.verdicts.get(v, 0) for v in verdicts)
+
+    @property
+    def improved(self) -> int:
+        return self.tally("improved")
+
+    @property
+    def stuck(self) -> int:
+        return self.tally("no_change", "worse")
+
+    @property
+    def unclear(self) -> int:
+        return self.tally("unclear")
+
+    @property
+    def label(self) -> str:
+        return CATALOG[self.metric].label if self.metric in CATALOG else self.metric
+
+    @property
+    def kind_label(self) -> str:
+        return CoachingKind(self.kind).label if self.kind in CoachingKind.values else self.kind
 
     @property
     def closed_share(self) -> float | None:
@@ -144,8 +186,10 @@ class UncoveredFinding:
             if self.last_session_on
             else "no session is recorded"
         )
+        metric = CATALOG[f.metric].label if f.metric in CATALOG else f.metric
+        action = RECOMMENDATION_WORDS.get(f.recommendation, f.recommendation)
         return (
-            f"{f.agent_code}: the {f.metric} finding recommends {f.recommendation}, and {last}: "
+            f"The {metric} finding recommends {action}, and {last}: "
             f"nothing in the last {COVERAGE_DAYS} days."
         )
 
@@ -209,5 +253,6 @@ def as_rule_finding(stored: Finding) -> diagnosis_rules.Finding:
         reasons=tuple(stored.reasons),
         evidence=Evidence(**{k: tuple(v) for k, v in evidence.items() if k in Evidence.__slots__}),
         behaviours=tuple(stored.behaviours),
+        facts=Facts.from_dict(stored.facts),
         rules_version=stored.rules_version,
     )

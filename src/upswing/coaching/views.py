@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -30,9 +31,18 @@ from upswing.coaching.actions import (
 from upswing.coaching.forms import AcknowledgeForm, ActionFormSet, SessionForm, aware
 from upswing.coaching.queries import session_detail, sessions_for_agent
 from upswing.coaching.queue import coaching_queue
+from upswing.coaching.tables import (
+    EFFECTIVENESS_TABLE,
+    PROGRESS_TABLE,
+    QUEUE_TABLE,
+    sessions_table,
+)
+from upswing.findings.access import access_finding_by_id, visible_findings
 from upswing.metrics import CATALOG
-from upswing.org.access import access_agent_by_id, reach_of
-from upswing.performance.findings_access import access_finding_by_id, visible_findings
+from upswing.org.access import access_agent_by_id, reach_of, visible_agents
+from upswing.tables.pickers import range_picker
+from upswing.tables.rules.ranges import DateRange
+from upswing.tables.web import bind_table, export_any
 
 
 def page_view(view):
@@ -57,10 +67,13 @@ def queue_page(request):
     """Open findings that ask for coaching in the user's teams, newest run first."""
     _needs_people_reach(request.user)
     queue = coaching_queue(request.user)
+    table = bind_table(request, QUEUE_TABLE, queue.act)
+    if response := export_any(request, table):
+        return response
     return render(
         request,
         "coaching/queue.html",
-        {"queue": queue, "can_coach": access.can_coach(request.user)},
+        {"queue": queue, "table": table, "can_coach": access.can_coach(request.user)},
     )
 
 
@@ -70,19 +83,46 @@ def reports_page(request):
     findings nobody has talked about: over the sessions and findings this user may see."""
     _needs_people_reach(request.user)
     today = timezone.localdate()
-    since = today - dt.timedelta(days=REPORT_DAYS)
+    default = DateRange(today - dt.timedelta(days=REPORT_DAYS), today)
+    picker = range_picker(request, settings.TIME_ZONE, default=default)
+    since, as_of = picker.range.start, min(picker.range.end, today)
     sessions = access.visible_sessions(request.user)
     seen = set(visible_findings(request.user).values_list("pk", flat=True))
+    progress = reports.progress_report(since=since, as_of=as_of, base=sessions)
+    effectiveness = reports.effectiveness_report(since=since, as_of=as_of, base=sessions)
+    progress_table = bind_table(request, PROGRESS_TABLE, progress)
+    effectiveness_table = bind_table(request, EFFECTIVENESS_TABLE, effectiveness)
+    if response := export_any(request, progress_table, effectiveness_table):
+        return response
+    uncovered = [u for u in reports.coverage_report(as_of=today) if u.finding.pk in seen]
     return render(
         request,
         "coaching/reports.html",
         {
             "since": since,
-            "progress": reports.progress_report(since=since, as_of=today, base=sessions),
-            "effectiveness": reports.effectiveness_report(since=since, as_of=today, base=sessions),
-            "uncovered": [u for u in reports.coverage_report(as_of=today) if u.finding.pk in seen],
+            "picker": picker,
+            "progress": progress,
+            "tally": reports.progress_tally(progress),
+            "effectiveness": effectiveness,
+            "progress_table": progress_table,
+            "effectiveness_table": effectiveness_table,
+            "uncovered": _named(request.user, uncovered),
         },
     )
+
+
+def _named(user, uncovered):
+    """Each uncovered finding with its agent's name and its metric's label (one query)."""
+    codes = {u.finding.agent_code for u in uncovered}
+    names = dict(visible_agents(user).filter(code__in=codes).values_list("code", "name"))
+    return [
+        (
+            u,
+            names.get(u.finding.agent_code, u.finding.agent_code),
+            CATALOG[u.finding.metric].label if u.finding.metric in CATALOG else u.finding.metric,
+        )
+        for u in uncovered
+    ]
 
 
 # How far back the coaching reports look.
@@ -93,13 +133,17 @@ REPORT_DAYS = 180
 def agent_sessions_page(request, code: str):
     agent = access_agent_by_id(request.user, code)
     sessions = list(sessions_for_agent(agent.code, base=access.visible_sessions(request.user)))
+    table = bind_table(request, sessions_table(agent.code), sessions)
+    if response := export_any(request, table):
+        return response
     is_self = agent.user_id is not None and agent.user_id == request.user.pk
     return render(
         request,
         "coaching/agent_sessions.html",
         {
             "agent": agent,
-            "sessions": sessions,
+            "sessions": table.rows,
+            "table": table,
             "is_self": is_self,
             "can_record": access.can_coach_agent(request.user, agent),
         },

@@ -19,8 +19,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from upswing.org.access import grants_of, own_agent_q, reach_of
-from upswing.org.models import Membership, Role
-from upswing.plans.models import Plan
+from upswing.org.models import Agent, Membership, Role
+from upswing.plans.models import Plan, PlanState, VersionStatus
 
 
 class PlanRole(enum.StrEnum):
@@ -32,6 +32,8 @@ class PlanRole(enum.StrEnum):
 
 
 STAFF_ROLES = frozenset({PlanRole.LEAD, PlanRole.MANAGER, PlanRole.HR, PlanRole.ADMIN})
+LEAD_SIDE = frozenset({PlanRole.LEAD, PlanRole.MANAGER, PlanRole.ADMIN})  # write and run a plan
+DECIDERS = frozenset({PlanRole.HR, PlanRole.MANAGER})  # review, extend and close it
 
 
 def _scope_q(user, roles: set[str], prefix: str = "") -> Q:
@@ -119,3 +121,69 @@ def require_role(user, plan: Plan, allowed: set[PlanRole], action: str) -> PlanR
         raise PermissionDenied(f"Only {names} may {action} this plan.")
     order = (PlanRole.HR, PlanRole.MANAGER, PlanRole.LEAD, PlanRole.AGENT, PlanRole.ADMIN)
     return next(r for r in order if r in held)
+
+
+# --- who may open plan pages at all ---------------------------------------------------------
+
+_PLAN_STAFF = frozenset({Role.TEAM_LEAD, Role.OPERATIONS_MANAGER, Role.HR})
+_REPORT_READERS = frozenset({Role.OPERATIONS_MANAGER, Role.HR})
+_DRAFTERS = frozenset({Role.TEAM_LEAD, Role.OPERATIONS_MANAGER})
+
+
+def works_on_plans(user) -> bool:
+    """Leads, managers, HR and admins: the plans list and inbox (no query: grants are read)."""
+    reach = reach_of(user)
+    return reach.is_admin or bool(reach.roles & _PLAN_STAFF)
+
+
+def uses_plans(user) -> bool:
+    """Agents (their own plan), leads, managers, HR and admins; never QA or client viewers."""
+    return works_on_plans(user) or Agent.objects.filter(own_agent_q(user)).exists()
+
+
+def sees_plan_reports(user) -> bool:
+    reach = reach_of(user)
+    return reach.is_admin or bool(reach.roles & _REPORT_READERS)
+
+
+def may_draft(user) -> bool:
+    reach = reach_of(user)
+    return reach.is_admin or bool(reach.roles & _DRAFTERS)
+
+
+def has_shared_plan(agent) -> bool:
+    """An agent sees plan pages once HR has approved (shared) a plan of theirs; never a draft."""
+    return Plan.objects.filter(agent=agent, shared_at__isnull=False).exists()
+
+
+def drafting_role(user, place) -> PlanRole:
+    """The capacity in which `user` may draft a plan for the agent placed at `place` (their
+    team lead or operations manager, or an admin); PermissionDenied otherwise."""
+    reach = reach_of(user)
+    if reach.is_admin:
+        return PlanRole.ADMIN
+    for grant in reach.grants:
+        covers = (
+            grant.team_id == place.team.pk
+            or grant.program_id == place.program.pk
+            or grant.client_id == place.program.client_id
+        )
+        if covers and grant.role == Role.TEAM_LEAD:
+            return PlanRole.LEAD
+        if covers and grant.role == Role.OPERATIONS_MANAGER:
+            return PlanRole.MANAGER
+    raise PermissionDenied("Only the agent's team lead or operations manager may draft a plan.")
+
+
+def plan_abilities(plan: Plan, roles, pending) -> dict[str, bool]:
+    """What the plan page offers to a user acting in `roles` (each action checks again)."""
+    status = pending.status if pending else None
+    editable = status in (VersionStatus.DRAFT, VersionStatus.RETURNED)
+    running = plan.state in (PlanState.ACTIVE, PlanState.FINAL_REVIEW)
+    return {
+        "edit": bool(roles & LEAD_SIDE) and editable,
+        "review": PlanRole.HR in roles and status == VersionStatus.IN_REVIEW,
+        "acknowledge": PlanRole.AGENT in roles and status == VersionStatus.APPROVED,
+        "checkpoints": bool(roles & LEAD_SIDE) and running,
+        "final_review": bool(roles & (LEAD_SIDE | DECIDERS)) and running,
+    }

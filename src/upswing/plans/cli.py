@@ -162,11 +162,15 @@ def export(plan_id, fmt, out) -> None:
 
 @click.command()
 def nudge() -> None:
-    """Email reminders before each plan checkpoint and when one is overdue (safe from cron)."""
+    """Email reminders before each plan checkpoint and when one is overdue (safe from cron),
+    and feedback reminders to raters and leads."""
     _setup()
     from upswing.plans.nudges import send_nudges
 
     click.echo(send_nudges().line())
+    from upswing.feedback.reminders import send_feedback_reminders
+
+    click.echo(send_feedback_reminders().line())
 
 
 def _terms_text(terms) -> str:

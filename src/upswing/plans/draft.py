@@ -2,7 +2,7 @@
 
 Scorecard metrics come from the weekly snapshots; a QA behaviour's pass rate (`qa.<behaviour>`)
 from one aggregated query on the warehouse's QA scores. The latest stored diagnosis for the
-agent is used when it is at most a week old; otherwise the agent is diagnosed afresh.
+agent is used when it is at most a week old; this module only reads it (a read never writes).
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from upswing.coaching.models import CoachingSession
+from upswing.findings import rules as diagnosis_rules
+from upswing.findings.diagnosis import last_complete_week
 from upswing.metrics import CATALOG
 from upswing.org.models import Agent, Membership, Program, Team
-from upswing.performance import rules as diagnosis_rules
-from upswing.performance.diagnosis import DiagnosisScope, last_complete_week, run_diagnosis
-from upswing.performance.models import Finding, ScorecardSnapshot, Target
+from upswing.performance.models import WHOLE_PARTS, Finding, ScorecardSnapshot, Target
 from upswing.periods import week_of
 from upswing.plans import rules
 from upswing.plans.rules import measures as m
@@ -69,8 +69,10 @@ def local_today(program: Program) -> dt.date:
 # --- diagnosis ------------------------------------------------------------------------------
 
 
-def latest_findings(agent_code: str, as_of: dt.date, *, refresh: bool = True) -> list[Finding]:
-    """The agent's findings of the latest diagnosis on or before `as_of` (a week old at most)."""
+def latest_findings(agent_code: str, as_of: dt.date) -> list[Finding]:
+    """The agent's stored findings of the latest diagnosis on or before `as_of`, when it is a
+    week old at most. A read: drafting and the live lint never run or store a diagnosis (the
+    refresh, `upswing diagnose` and their jobs do)."""
     last = (
         Finding.objects.filter(
             agent_code=agent_code,
@@ -81,10 +83,7 @@ def latest_findings(agent_code: str, as_of: dt.date, *, refresh: bool = True) ->
         .values_list("as_of", flat=True)
         .first()
     )
-    if (last is None or (as_of - last).days > DIAGNOSIS_MAX_AGE_DAYS) and refresh:
-        run_diagnosis(DiagnosisScope(agent=agent_code), as_of=as_of, store=True)
-        return latest_findings(agent_code, as_of, refresh=False)
-    if last is None:
+    if last is None or (as_of - last).days > DIAGNOSIS_MAX_AGE_DAYS:
         return []
     return list(Finding.objects.filter(agent_code=agent_code, as_of=last).order_by("metric"))
 
@@ -117,6 +116,7 @@ def load_measures(
     rows = ScorecardSnapshot.objects.filter(
         Q(team_code=place.team.code) | Q(entity_code=place.agent.code),
         level="agent",
+        part__in=WHOLE_PARTS,
         period_kind="week",
         metric__in=metrics,
         period_start__gte=first,
@@ -156,23 +156,13 @@ def _team_agent_codes(place: Placement, since: dt.date) -> set[str]:
 
 def _behaviour_weeks(place: Placement, agents: set[str], first: dt.date, last_start: dt.date):
     """{behaviour: {agent: [WeekValue]}}: evaluations per week, and those meeting the behaviour."""
+    from upswing.warehouse import reads
     from upswing.warehouse.connection import open_warehouse
 
     with open_warehouse(settings.UPSWING_WAREHOUSE_URL) as wh:
-        q = wh.ibis.table("qa_scores")
-        q = q.filter(
-            q.program_id == place.program.code,
-            q.agent_id.isin(sorted(agents)),
-            q.local_date >= first,
-            q.local_date <= last_start + dt.timedelta(days=6),
-        )
-        q = q.mutate(behaviour=q.category.fill_null(q.criterion), lost=q.points < q.max_points)
-        rows = (
-            q.group_by(["agent_id", "source", "evaluation_id", "behaviour"])
-            .aggregate(day=q.local_date.min(), missed=q.lost.any())
-            .to_pyarrow()
-            .to_pylist()
-        )
+        last = last_start + dt.timedelta(days=6)
+        misses = reads.behaviour_misses(wh.ibis, place.program.code, first, last, agents)
+        rows = misses.select("agent_id", "behaviour", "day", "missed").to_pyarrow().to_pylist()
     counts: dict[tuple[str, str, dt.date], list[int]] = defaultdict(lambda: [0, 0])
     for r in rows:
         cell = counts[(r["behaviour"], r["agent_id"], week_of(r["day"]).start)]
@@ -262,9 +252,11 @@ def draft_plan_terms(
     place = place_agent(agent_code, as_of)
     as_of = as_of or local_today(place.program)
     findings = latest_findings(agent_code, as_of)
-    chosen = next((f for f in findings if f.recommendation == "pip"), None)
+    chosen = next(
+        (f for f in findings if f.recommendation == diagnosis_rules.Recommendation.PIP), None
+    )
     if chosen is None:
-        raise rules.DraftRefused(_refusal(agent_code, findings))
+        raise rules.DraftRefused(_refusal(agent_code, findings, as_of))
     note = note_of(chosen)
     codes = {note.metric, *(m.behaviour_measure(b) for b in note.behaviours)}
     codes |= {CATALOG[note.metric].pair} if note.metric == "aht" else set()
@@ -296,9 +288,13 @@ def draft_plan_terms(
     return DraftResult(terms, rules.lint_plan(terms, context), chosen)
 
 
-def _refusal(agent_code: str, findings: list[Finding]) -> list[str]:
+def _refusal(agent_code: str, findings: list[Finding], as_of: dt.date) -> list[str]:
     if not findings:
-        return [f"No diagnosis finding for {agent_code}: there is no sustained gap to plan for."]
+        return [
+            f"No diagnosis finding for {agent_code}: there is no sustained gap to plan for "
+            f"(or the diagnosis has not run in the {DIAGNOSIS_MAX_AGE_DAYS} days before "
+            f"{as_of}: `upswing diagnose` runs it)."
+        ]
     return [
         f"The latest diagnosis ({findings[0].as_of}) recommends no plan for {agent_code}: "
         + "; ".join(f"{f.metric} {f.kind}: {f.recommendation}" for f in findings)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from upswing.performance.diagnosis import last_complete_week
+from upswing.findings.diagnosis import last_complete_week
 from upswing.periods import week_of
 from upswing.plans import rules
 from upswing.plans.draft import Placement, load_measures

@@ -9,7 +9,7 @@ from django.db.models import Q
 from upswing.audit.models import AuditEvent
 from upswing.plans import documents, rules
 from upswing.plans.access import visible_plans
-from upswing.plans.models import Plan, VersionStatus
+from upswing.plans.models import Checkpoint, Plan, PlanState, VersionStatus
 
 
 def latest_terms(plan: Plan, *, agent_view: bool = False):
@@ -133,3 +133,32 @@ def plan_timeline(plan: Plan, *, agent_view: bool) -> list:
         if plan.shared_at:
             events = events.filter(at__gte=plan.shared_at - dt.timedelta(seconds=5))
     return list(events.select_related("actor").order_by("at", "pk")[:500])
+
+
+def open_checkpoints(plans, *, due_by: dt.date):
+    """Checkpoints of the plans in force in `plans` not completed and due by `due_by`."""
+    return (
+        Checkpoint.objects.filter(
+            plan__in=plans.values("pk"),
+            plan__state=PlanState.ACTIVE,
+            completed_at__isnull=True,
+            cancelled=False,
+            due_on__lte=due_by,
+        )
+        .select_related("plan__agent")
+        .order_by("due_on", "plan_id", "number")
+    )
+
+
+def plans_in_state(plans, state: str):
+    """The plans of `plans` in one workflow state, oldest first."""
+    return plans.filter(state=state).order_by("updated_at", "pk")
+
+
+def plans_to_acknowledge(plans, agent_ids):
+    """Plans of these agents whose approved version awaits the agent's acknowledgement."""
+    return (
+        plans.filter(agent_id__in=agent_ids, versions__status=VersionStatus.APPROVED)
+        .order_by("pk")
+        .distinct()
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from upswing.plans import views
+from upswing.plans import running_views, views
 
 app_name = "plans"
 
@@ -16,9 +16,9 @@ urlpatterns = [
     path("<int:pk>/submit/", views.plan_submit, name="submit"),
     path("<int:pk>/review/", views.plan_review, name="review"),
     path("<int:pk>/acknowledge/", views.plan_acknowledge, name="acknowledge"),
-    path("<int:pk>/checkpoints/<int:number>/", views.checkpoint_page, name="checkpoint"),
-    path("<int:pk>/final-review/", views.final_review, name="final_review"),
-    path("<int:pk>/close/", views.plan_close, name="close"),
-    path("<int:pk>/extend/", views.plan_extend, name="extend"),
+    path("<int:pk>/checkpoints/<int:number>/", running_views.checkpoint_page, name="checkpoint"),
+    path("<int:pk>/final-review/", running_views.final_review, name="final_review"),
+    path("<int:pk>/close/", running_views.plan_close, name="close"),
+    path("<int:pk>/extend/", running_views.plan_extend, name="extend"),
     path("<int:pk>/packet.<str:fmt>", views.plan_download, name="download"),
 ]

@@ -1,5 +1,6 @@
 """Plan pages: list, detail, draft editor with live lint, HR review, acknowledgement,
-checkpoints, final review, close/extend, downloads, inbox and reports.
+downloads, inbox and reports (a running plan's checkpoints, final review, close and extend
+are in `plans.running_views`).
 
 Thin on purpose: every plan comes through `plans.access`, every change through
 `plans.actions`. A refused action is a 400 page with its message, a stale edit a 409 page with
@@ -25,28 +26,34 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from upswing.audit.actions import record_event
 from upswing.audit.concurrency import StaleEdit
-from upswing.org.access import access_agent_by_id, own_agent_q, reach_of
-from upswing.org.models import Agent, Role
-from upswing.performance.findings_access import visible_findings
-from upswing.performance.rules import RULES_VERSION
-from upswing.plans import actions, documents, notify, progress, queries, reports, rules
-from upswing.plans.access import STAFF_ROLES, PlanRole, access_plan_by_id, plan_roles
-from upswing.plans.actions import DECIDERS, LEAD_SIDE, PlanActionRefused
+from upswing.findings.access import visible_findings
+from upswing.findings.rules import RULES_VERSION, Recommendation
+from upswing.org.access import access_agent_by_id
+from upswing.org.models import Agent
+from upswing.plans import actions, documents, notify, queries, reports, rules
+from upswing.plans.access import (
+    LEAD_SIDE,
+    STAFF_ROLES,
+    PlanRole,
+    access_plan_by_id,
+    may_draft,
+    plan_abilities,
+    plan_roles,
+    sees_plan_reports,
+    uses_plans,
+)
+from upswing.plans.actions import PlanActionRefused
 from upswing.plans.draft import lint_terms, local_today
 from upswing.plans.forms import (
     AcknowledgeForm,
-    CheckpointForm,
-    CloseForm,
-    ExtendForm,
-    FinalReviewForm,
-    ReflectionForm,
     ReviewForm,
     TermsEditor,
 )
 from upswing.plans.models import Checkpoint, Plan, PlanState, VersionStatus
+from upswing.plans.tables import CHECKINS_TABLE, MISSED_TABLE, PLANS_TABLE
+from upswing.tables.web import bind_table, export_any
 
 STALE_MESSAGE = "This plan was changed by someone else since you opened it."
-STATE_ORDER = [s.value for s in PlanState]
 DOWNLOADS = {
     "pdf": ("application/pdf", documents.render_pdf),
     "docx": (
@@ -58,24 +65,6 @@ DOWNLOADS = {
 
 
 # --- who may open plan pages at all ---------------------------------------------------------
-
-
-def uses_plans(user) -> bool:
-    """Agents (their own plan), leads, managers, HR and admins; never QA or client viewers."""
-    reach = reach_of(user)
-    if reach.is_admin or reach.roles & {Role.TEAM_LEAD, Role.OPERATIONS_MANAGER, Role.HR}:
-        return True
-    return Agent.objects.filter(own_agent_q(user)).exists()
-
-
-def sees_plan_reports(user) -> bool:
-    reach = reach_of(user)
-    return reach.is_admin or bool(reach.roles & {Role.OPERATIONS_MANAGER, Role.HR})
-
-
-def may_draft(user) -> bool:
-    reach = reach_of(user)
-    return reach.is_admin or bool(reach.roles & {Role.TEAM_LEAD, Role.OPERATIONS_MANAGER})
 
 
 def plan_page(view):
@@ -142,15 +131,13 @@ def plan_list(request):
     plans = list(
         queries.visible_plan_rows(request.user).order_by("agent__name", "-created_at")[:500]
     )
-    stages = [
-        {"state": state, "label": PlanState(state).label, "plans": rows}
-        for state in STATE_ORDER
-        if (rows := [p for p in plans if p.state == state])
-    ]
+    table = bind_table(request, PLANS_TABLE, plans)
+    if response := export_any(request, table):
+        return response
     return render(
         request,
         "plans/list.html",
-        {"stages": stages, "may_draft": may_draft(request.user), "count": len(plans)},
+        {"table": table, "may_draft": may_draft(request.user), "count": len(plans)},
     )
 
 
@@ -177,24 +164,10 @@ def plan_detail(request, pk: int):
         "checkpoints": [_checkpoint_row(c, today) for c in checkpoints],
         "timeline": queries.plan_timeline(plan, agent_view=agent_view),
         "pending": pending,
-        "can": _abilities(plan, roles, pending),
+        "can": plan_abilities(plan, roles, pending),
         "ack_form": AcknowledgeForm(initial={"expected_version": plan.version}),
     }
     return render(request, "plans/detail.html", context)
-
-
-def _abilities(plan: Plan, roles, pending) -> dict:
-    status = pending.status if pending else None
-    editable = status in (VersionStatus.DRAFT, VersionStatus.RETURNED)
-    running = plan.state in (PlanState.ACTIVE, PlanState.FINAL_REVIEW)
-    return {
-        "edit": bool(roles & LEAD_SIDE) and editable,
-        "review": PlanRole.HR in roles and status == VersionStatus.IN_REVIEW,
-        "acknowledge": PlanRole.AGENT in roles and status == VersionStatus.APPROVED,
-        "checkpoints": bool(roles & LEAD_SIDE) and running,
-        "final_review": bool(roles & (LEAD_SIDE | DECIDERS))
-        and plan.state in (PlanState.ACTIVE, PlanState.FINAL_REVIEW),
-    }
 
 
 def _checkpoint_row(c: Checkpoint, today: dt.date) -> dict:
@@ -214,7 +187,7 @@ def draft_new(request):
         raise PermissionDenied("Only team leads and operations managers draft plans.")
     if request.method == "POST":
         return _draft(request)
-    findings = visible_findings(request.user).filter(recommendation="pip")
+    findings = visible_findings(request.user).filter(recommendation=Recommendation.PIP)
     agent = None
     if code := request.GET.get("agent", "").strip():
         agent = access_agent_by_id(request.user, code)
@@ -249,7 +222,7 @@ def _draft(request):
         finding = visible_findings(request.user).filter(pk=int(wanted)).first()
     code = finding.agent_code if finding else request.POST.get("agent", "").strip()
     access_agent_by_id(request.user, code)
-    if finding is not None and finding.recommendation != "pip":
+    if finding is not None and finding.recommendation != Recommendation.PIP:
         return _refused(request, "This finding does not recommend a plan.")
     try:
         plan = actions.do_draft_plan(
@@ -410,171 +383,6 @@ def plan_acknowledge(request, pk: int):
     )
 
 
-# --- checkpoints ----------------------------------------------------------------------------
-
-
-@plan_page
-@require_http_methods(["GET", "HEAD", "POST"])
-def checkpoint_page(request, pk: int, number: int):
-    plan = access_plan_by_id(request.user, pk)
-    checkpoint = plan.checkpoints.filter(number=number, cancelled=False).first()
-    if checkpoint is None:
-        raise Http404("No checkpoint with that number.")
-    roles = plan_roles(request.user, plan)
-    url = reverse("plans:checkpoint", args=[plan.pk, number])
-    if request.method == "POST":
-        return _checkpoint_post(request, checkpoint, roles, url)
-    today = local_today(plan.program)
-    metrics = checkpoint.metrics
-    preview = False
-    if not checkpoint.completed_at and roles & STAFF_ROLES:
-        terms = progress.terms_in_force(plan)
-        metrics = progress.checkpoint_metrics(plan, terms, today) if terms else []
-        preview = True
-    can_record = bool(roles & LEAD_SIDE) and plan.state in (
-        PlanState.ACTIVE,
-        PlanState.FINAL_REVIEW,
-    )
-    initial = {
-        "expected_version": checkpoint.version,
-        "coaching_notes": checkpoint.coaching_notes,
-        "adjustments": checkpoint.adjustments,
-    }
-    for i, b in enumerate(checkpoint.blockers[:2]):
-        initial |= {f"blocker_{i}_kind": b["kind"], f"blocker_{i}_description": b["description"]}
-    context = {
-        "plan": plan,
-        "c": checkpoint,
-        "row": _checkpoint_row(checkpoint, today),
-        "metrics": metrics,
-        "preview": preview,
-        "can_record": can_record,
-        "can_reflect": PlanRole.AGENT in roles and checkpoint.completed_at is not None,
-        "form": CheckpointForm(initial=initial),
-        "reflection_form": ReflectionForm(
-            initial={
-                "expected_version": checkpoint.version,
-                "reflection": checkpoint.agent_reflection,
-            }
-        ),
-        "today": today,
-    }
-    return render(request, "plans/checkpoint.html", context)
-
-
-def _checkpoint_post(request, checkpoint: Checkpoint, roles, url: str):
-    if request.POST.get("action") == "reflect":
-        form = ReflectionForm(request.POST)
-        if not form.is_valid():
-            return _refused(request, "Write your reflection before saving it.")
-        return _act(
-            request,
-            url,
-            lambda: actions.do_reflect_on_checkpoint(
-                checkpoint,
-                expected_version=form.cleaned_data["expected_version"],
-                actor=request.user,
-                reflection=form.cleaned_data["reflection"],
-            ),
-            url,
-        )
-    if not roles & LEAD_SIDE:
-        raise PermissionDenied("Only the team lead or manager records a checkpoint.")
-    form = CheckpointForm(request.POST)
-    if not form.is_valid():
-        return _refused(request, "The checkpoint form was incomplete; reload the page.")
-    data = form.cleaned_data
-    return _act(
-        request,
-        url,
-        lambda: actions.do_record_checkpoint(
-            checkpoint,
-            expected_version=data["expected_version"],
-            actor=request.user,
-            coaching_notes=data["coaching_notes"],
-            blockers=form.blockers(),
-            adjustments=data["adjustments"],
-        ),
-        url,
-    )
-
-
-# --- the end of a plan ----------------------------------------------------------------------
-
-
-@plan_page
-@require_http_methods(["GET", "HEAD", "POST"])
-def final_review(request, pk: int):
-    plan = access_plan_by_id(request.user, pk, for_write=True)
-    roles = _need(request.user, plan, LEAD_SIDE | DECIDERS, "review")
-    url = reverse("plans:final_review", args=[plan.pk])
-    if request.method == "POST":
-        form = FinalReviewForm(request.POST)
-        if not form.is_valid():
-            return _refused(request, "The form was incomplete; reload the page.")
-        return _act(
-            request,
-            url,
-            lambda: actions.do_start_final_review(
-                plan, expected_version=form.cleaned_data["expected_version"], actor=request.user
-            ),
-            url,
-        )
-    version = {"expected_version": plan.version}
-    context = {
-        "plan": plan,
-        "review": plan.review,
-        "decides": bool(roles & DECIDERS),
-        "start_form": FinalReviewForm(initial=version),
-        "close_form": CloseForm(initial=version),
-        "extend_form": ExtendForm(initial=version),
-    }
-    return render(request, "plans/final_review.html", context)
-
-
-@plan_page
-@require_POST
-def plan_close(request, pk: int):
-    plan = access_plan_by_id(request.user, pk, for_write=True)
-    form = CloseForm(request.POST)
-    if not form.is_valid():
-        return _refused(request, "Choose an outcome and record the reason.")
-    data = form.cleaned_data
-    return _act(
-        request,
-        reverse("plans:final_review", args=[plan.pk]),
-        lambda: actions.do_close_plan(
-            plan,
-            outcome=data["outcome"],
-            reason=data["reason"],
-            expected_version=data["expected_version"],
-            actor=request.user,
-        ),
-        _detail_url(plan),
-    )
-
-
-@plan_page
-@require_POST
-def plan_extend(request, pk: int):
-    plan = access_plan_by_id(request.user, pk, for_write=True)
-    form = ExtendForm(request.POST)
-    if not form.is_valid():
-        return _refused(request, "Record the reason for the extension.")
-    data = form.cleaned_data
-    return _act(
-        request,
-        reverse("plans:final_review", args=[plan.pk]),
-        lambda: actions.do_extend_plan(
-            plan,
-            expected_version=data["expected_version"],
-            actor=request.user,
-            reason=data["reason"],
-        ),
-        _detail_url(plan),
-    )
-
-
 # --- downloads ------------------------------------------------------------------------------
 
 
@@ -640,10 +448,17 @@ def plan_reports(request):
     if not sees_plan_reports(request.user):
         raise Http404("No plan reports here.")
     today = timezone.localdate()
+    checkins = bind_table(request, CHECKINS_TABLE, reports.checkins_by_lead(request.user, today))
+    missed = list(reports.missed_checkpoints(request.user, today)[:2000])
+    missed_table = bind_table(request, MISSED_TABLE, missed)
+    if response := export_any(request, checkins, missed_table):
+        return response
     context = {
         "stages": reports.plans_by_stage(request.user),
-        "checkins": reports.checkins_by_lead(request.user, today),
-        "missed": list(reports.missed_checkpoints(request.user, today)[:200]),
+        "checkins": checkins.rows,
+        "missed": missed_table.rows,
+        "checkins_table": checkins,
+        "missed_table": missed_table,
         "outcomes": reports.outcome_analytics(request.user),
         "state_labels": dict(PlanState.choices),
         "today": today,

@@ -12,5 +12,5 @@ register = template.Library()
 @register.simple_tag
 def sees_findings(user) -> bool:
     """Leads, QA, managers, HR and admins open the coaching queue and the systemic issues;
-    agents and client viewers do not (upswing.performance.findings_access)."""
+    agents and client viewers do not (upswing.findings.access)."""
     return reach_of(user).sees_people

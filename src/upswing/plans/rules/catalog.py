@@ -1,4 +1,4 @@
-"""Support actions a plan offers, keyed by behaviour (QA category) and by metric.
+"""Support actions a plan offers, for a behaviour (any QA category) and by metric.
 
 Data, not code: each entry is a support kind with its cadence, owner and what it is for.
 The draft takes the first two that fit a goal; a lead may change them before review.
@@ -6,7 +6,7 @@ The draft takes the first two that fit a goal; a lead may change them before rev
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from upswing.plans.rules.terms import SupportKind
 
@@ -25,108 +25,50 @@ def _t(kind: SupportKind, cadence: str, owner: str, description: str) -> Support
     return SupportTemplate(kind, cadence, owner, description)
 
 
-BY_BEHAVIOUR: dict[str, tuple[SupportTemplate, ...]] = {
-    "empathy": (
-        _t(
-            K.SIDE_BY_SIDE,
-            "weekly, 30 minutes",
-            "team lead",
-            "Listen live; name one moment "
-            "where acknowledging the customer's situation would have changed the call.",
-        ),
-        _t(
-            K.CALL_REVIEW,
-            "weekly, 2 recorded contacts",
-            "QA analyst",
-            "Review two contacts against the empathy criteria, with the agent scoring first.",
-        ),
-        _t(
-            K.PEER_SHADOWING,
-            "twice in the first 30 days",
-            "team lead",
-            "Shadow a peer who meets the empathy criteria consistently.",
-        ),
+# Support for a QA behaviour (a scorecard's category): the same kinds for every category,
+# worded with its name. The categories are data (each program's scorecard), never named here.
+BEHAVIOUR_SUPPORT: tuple[SupportTemplate, ...] = (
+    _t(
+        K.SIDE_BY_SIDE,
+        "weekly, 30 minutes",
+        "team lead",
+        "Listen live; name one moment where the {behaviour} criteria would have changed the "
+        "contact.",
     ),
-    "documentation": (
-        _t(
-            K.JOB_AID,
-            "once, in week 1; used on every contact",
-            "QA analyst",
-            "A one-page checklist of what a complete case or claim note holds.",
-        ),
-        _t(
-            K.CALL_REVIEW,
-            "weekly, 3 case notes",
-            "QA analyst",
-            "Check three notes against the checklist with the agent.",
-        ),
-        _t(K.ONE_TO_ONE, "weekly, 20 minutes", "team lead", "Go through the week's misses."),
+    _t(
+        K.CALL_REVIEW,
+        "weekly, 2 recorded contacts",
+        "QA analyst",
+        "Review two contacts against the {behaviour} criteria, with the agent scoring first.",
     ),
-    "resolution": (
-        _t(
-            K.REFRESHER_TRAINING,
-            "once, in the first 2 weeks",
-            "training team",
-            "Refresher on the troubleshooting and resolution flow.",
-        ),
-        _t(
-            K.SIDE_BY_SIDE,
-            "weekly, 30 minutes",
-            "team lead",
-            "Work through open cases together; confirm the fix with the customer before closing.",
-        ),
-        _t(
-            K.PEER_SHADOWING,
-            "twice in the first 30 days",
-            "team lead",
-            "Shadow a peer with a high first-contact resolution rate.",
-        ),
+    _t(
+        K.PEER_SHADOWING,
+        "twice in the first 30 days",
+        "team lead",
+        "Shadow a peer who meets the {behaviour} criteria consistently.",
     ),
-    "verification": (
-        _t(
-            K.JOB_AID,
-            "once, in week 1; used on every contact",
-            "QA analyst",
-            "The identity and policy checks, in order, on one card.",
-        ),
-        _t(
-            K.REFRESHER_TRAINING,
-            "once, in the first 2 weeks",
-            "training team",
-            "Refresher on verification and data protection.",
-        ),
-        _t(
-            K.CALL_REVIEW,
-            "weekly, 2 recorded contacts",
-            "QA analyst",
-            "Check verification steps on two contacts.",
-        ),
+)
+
+RESOLUTION_SUPPORT: tuple[SupportTemplate, ...] = (
+    _t(
+        K.REFRESHER_TRAINING,
+        "once, in the first 2 weeks",
+        "training team",
+        "Refresher on the troubleshooting and resolution flow.",
     ),
-    "compliance": (
-        _t(
-            K.REFRESHER_TRAINING,
-            "once, in the first 2 weeks",
-            "training team",
-            "Refresher on mandatory disclosures and data-protection rules.",
-        ),
-        _t(
-            K.JOB_AID,
-            "once, in week 1; used on every contact",
-            "QA analyst",
-            "Disclosure script card.",
-        ),
-        _t(
-            K.CALL_REVIEW,
-            "weekly, 2 recorded contacts",
-            "QA analyst",
-            "Check disclosures on two contacts.",
-        ),
+    _t(
+        K.SIDE_BY_SIDE,
+        "weekly, 30 minutes",
+        "team lead",
+        "Work through open cases together; confirm the fix with the customer before closing.",
     ),
-    "greeting": (
-        _t(K.JOB_AID, "once, in week 1", "team lead", "Greeting and introduction script."),
-        _t(K.SIDE_BY_SIDE, "weekly, 20 minutes", "team lead", "Listen to call openings live."),
+    _t(
+        K.PEER_SHADOWING,
+        "twice in the first 30 days",
+        "team lead",
+        "Shadow a peer with a high first-contact resolution rate.",
     ),
-}
+)
 
 BY_METRIC: dict[str, tuple[SupportTemplate, ...]] = {
     "aht": (
@@ -150,7 +92,7 @@ BY_METRIC: dict[str, tuple[SupportTemplate, ...]] = {
             "Shortcuts and knowledge-base paths for the five most common contact reasons.",
         ),
     ),
-    "fcr": BY_BEHAVIOUR["resolution"],
+    "fcr": RESOLUTION_SUPPORT,
     "reopen": (
         _t(K.CALL_REVIEW, "weekly, 3 reopened cases", "QA analyst", "Why each case came back."),
         _t(K.JOB_AID, "once, in week 1", "team lead", "Closing checklist: confirm the fix."),
@@ -220,23 +162,20 @@ METRIC_BEHAVIOUR: dict[str, str] = {
     "qa": "Meet every QA criterion on each evaluated contact",
 }
 
-BEHAVIOUR_ACTION: dict[str, str] = {
-    "empathy": "Acknowledge the customer's situation and keep a warm, courteous tone",
-    "documentation": "Document every case fully: steps taken and outcome",
-    "resolution": "Follow the resolution flow and confirm the fix with the customer",
-    "verification": "Verify identity and policy before acting on the account",
-    "compliance": "Read the mandatory disclosures and follow data-protection rules",
-    "greeting": "Greet and introduce yourself on every contact",
-}
-
 
 def support_for(behaviour: str = "", metric: str = "", count: int = 2):
-    """The first `count` templates for a behaviour, else for the metric, else the default."""
-    options = BY_BEHAVIOUR.get(behaviour, ()) or BY_METRIC.get(metric, ()) or DEFAULT
-    return options[:count]
+    """The first `count` templates for a behaviour (worded with it), else for the metric,
+    else the default."""
+    if behaviour:
+        label = behaviour.replace("_", " ")
+        return tuple(
+            replace(t, description=t.description.format(behaviour=label))
+            for t in BEHAVIOUR_SUPPORT[:count]
+        )
+    return (BY_METRIC.get(metric, ()) or DEFAULT)[:count]
 
 
 def behaviour_action(behaviour: str, metric: str) -> str:
     if behaviour:
-        return BEHAVIOUR_ACTION.get(behaviour, f"Meet the QA criteria for {behaviour}")
+        return f"Meet the QA criteria for {behaviour.replace('_', ' ')} on every contact"
     return METRIC_BEHAVIOUR.get(metric, f"Bring {metric} to the standard")

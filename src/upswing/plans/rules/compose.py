@@ -13,9 +13,9 @@ import math
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
+from upswing.findings.rules import CoachingRecord, DiagnosisConfig
+from upswing.findings.rules.ladder import relevant_sessions
 from upswing.metrics import CATALOG
-from upswing.performance.rules import CoachingRecord, DiagnosisConfig
-from upswing.performance.rules.ladder import relevant_sessions
 from upswing.periods import parse_period
 from upswing.plans.rules import catalog
 from upswing.plans.rules import measures as m
@@ -320,7 +320,8 @@ def _evidence(inputs: DraftInputs) -> tuple[EvidenceItem, ...]:
         items.append(
             EvidenceItem(
                 "qa_evaluations",
-                f"{len(evaluations)} QA evaluations missing {_join(list(f.behaviours), 'or')}",
+                f"{len(evaluations)} QA evaluations"
+                + (f" missing {_join(list(f.behaviours), 'or')}" if f.behaviours else ""),
                 evaluations,
                 len(evaluations),
             )

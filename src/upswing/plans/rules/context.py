@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from upswing.performance.rules import CoachingRecord
+from upswing.findings.rules import CoachingRecord
 from upswing.plans.rules.measures import WeekValue, pooled
 
 

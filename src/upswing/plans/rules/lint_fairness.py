@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from upswing.findings.rules.ladder import relevant_sessions
 from upswing.metrics import CATALOG
-from upswing.performance.rules.ladder import relevant_sessions
 from upswing.plans.rules import measures as m
 from upswing.plans.rules.context import DiagnosisNote, LintContext
 from upswing.plans.rules.problems import E, Problem, W
@@ -42,7 +42,7 @@ _COUNT = re.compile(
 )
 
 
-def _subject_words(terms: PlanTerms) -> set[str]:
+def _subject_words(terms: PlanTerms, context: LintContext | None = None) -> set[str]:
     words = set()
     for code in CATALOG:
         words |= {code, CATALOG[code].label.lower(), m.label(code).lower()}
@@ -51,14 +51,18 @@ def _subject_words(terms: PlanTerms) -> set[str]:
             words.add(goal.behavior.lower())
         if m.is_behaviour(goal.metric):
             words.add(m.behaviour_of(goal.metric).lower())
-    words |= {"empathy", "documentation", "resolution", "verification", "compliance", "greeting"}
+    # The behaviours (QA categories) the diagnosis named: data, never a fixed list here.
+    for note in (context.diagnosis if context is not None else None) or ():
+        words |= {b.lower() for b in note.behaviours}
     return {w for w in words if len(w) >= 2}
 
 
 def vague_problem(terms: PlanTerms, context, config) -> Iterator[Problem]:
     text = terms.problem_statement
     lower = text.lower()
-    subject = sorted(w for w in _subject_words(terms) if re.search(rf"\b{re.escape(w)}\b", lower))
+    subject = sorted(
+        w for w in _subject_words(terms, context) if re.search(rf"\b{re.escape(w)}\b", lower)
+    )
     window = _WINDOW.findall(text)
     numbers = re.findall(r"\d+(?:\.\d+)?", _DATE.sub(" ", _WEEK.sub(" ", text)))
     lacking = [

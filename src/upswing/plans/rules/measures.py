@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from upswing.findings.rules import wording
 from upswing.metrics import CATALOG, Better, Unit
-from upswing.performance.rules import wording
 
 BEHAVIOUR_PREFIX = "qa."
 

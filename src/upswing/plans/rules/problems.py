@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
-from upswing.performance.rules import DiagnosisConfig
+from upswing.findings.rules import DiagnosisConfig
 
 
 class Severity(enum.StrEnum):

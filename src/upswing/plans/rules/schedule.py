@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
-
-from upswing.plans.rules.terms import Phase
+from dataclasses import dataclass
 
 PHASES = (
     ("Quick wins", "Fix the most visible misses; agree the habits to build."),
@@ -18,6 +17,16 @@ PHASES = (
 )
 DEFAULT_LENGTH_DAYS = 90
 EXTENSION_DAYS = 30
+
+
+@dataclass(frozen=True, slots=True)
+class Phase:
+    name: str
+    first_day: int
+    last_day: int
+    starts_on: dt.date
+    ends_on: dt.date
+    focus: str
 
 
 def is_working_day(day: dt.date, holidays: Collection[dt.date] = ()) -> bool:

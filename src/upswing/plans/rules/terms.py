@@ -10,6 +10,8 @@ import datetime as dt
 import enum
 from dataclasses import dataclass, field
 
+from upswing.plans.rules.schedule import Phase, plan_phases
+
 
 class GoalKind(enum.StrEnum):
     IMPROVE = "improve"  # move from the baseline to the target
@@ -66,16 +68,6 @@ class Outcomes:
     success: str = ""
     partial: str = ""
     none: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Phase:
-    name: str
-    first_day: int
-    last_day: int
-    starts_on: dt.date
-    ends_on: dt.date
-    focus: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +146,7 @@ class _Parser:
             goals=self.items(data, "goals", self.goal),
             support=self.items(data, "support", self.support),
             start_date=self.date(data.get("start_date"), "start_date"),
-            length_days=self.integer(data.get("length_days"), "length_days"),
+            length_days=self.length(data.get("length_days")),
             checkpoints=tuple(
                 d
                 for i, raw in enumerate(self.listing(data, "checkpoints"))
@@ -166,8 +158,6 @@ class _Parser:
         )
         phases = ()
         if terms.start_date is not None and terms.length_days and terms.length_days >= 3:
-            from upswing.plans.rules.schedule import plan_phases  # schedule imports Phase
-
             phases = plan_phases(terms.start_date, terms.length_days)
         return PlanTerms(**{**_fields(terms), "phases": phases, "shape_errors": tuple(self.errors)})
 
@@ -267,16 +257,37 @@ class _Parser:
         if isinstance(value, bool) or not isinstance(value, int):
             self.errors.append(f"{where} must be a whole number, not {value!r}")
             return None
+        if abs(value) > MAX_WHOLE:
+            self.errors.append(f"{where} must be between -{MAX_WHOLE} and {MAX_WHOLE}")
+            return None
         return value
+
+    def length(self, value: object) -> int | None:
+        days = self.integer(value, "length_days")
+        if days is not None and not 1 <= days <= MAX_LENGTH_DAYS:
+            self.errors.append(f"length_days must be from 1 to {MAX_LENGTH_DAYS}, not {days}")
+            return None
+        return days
 
     def date(self, value: object, where: str) -> dt.date | None:
         if value is None or value == "":
             return None
         try:
-            return dt.date.fromisoformat(str(value))
+            day = dt.date.fromisoformat(str(value))
         except ValueError:
             self.errors.append(f"{where} must be a date written YYYY-MM-DD, not {value!r}")
             return None
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            self.errors.append(f"{where} must fall between {FIRST_YEAR} and {LAST_YEAR}")
+            return None
+        return day
+
+
+# Bounds that keep every date a plan computes (start + length, start + a goal's due day)
+# inside the calendar: a plan runs within these years, for at most ten years.
+FIRST_YEAR, LAST_YEAR = 2000, 2999
+MAX_LENGTH_DAYS = 3650
+MAX_WHOLE = 100_000
 
 
 def _fields(terms: PlanTerms) -> dict:

@@ -11,27 +11,19 @@ from __future__ import annotations
 from django import template
 from django.urls import reverse
 
-from upswing.org.access import reach_of
-from upswing.org.models import Role
-from upswing.plans.models import Plan
+from upswing.plans.access import has_shared_plan, sees_plan_reports, works_on_plans
 
 register = template.Library()
-
-STAFF = frozenset({Role.TEAM_LEAD, Role.OPERATIONS_MANAGER, Role.HR})
-REPORTS = frozenset({Role.OPERATIONS_MANAGER, Role.HR})
 
 
 @register.simple_tag
 def plan_links(user, nav=None) -> list[tuple[str, str]]:
-    reach = reach_of(user)
-    if reach.is_admin or reach.roles & STAFF:
+    if works_on_plans(user):
         links = [("Plans", reverse("plans:list")), ("Inbox", reverse("plans:inbox"))]
-        if reach.is_admin or reach.roles & REPORTS:
+        if sees_plan_reports(user):
             links.append(("Plan reports", reverse("plans:reports")))
         return links
     agent = getattr(nav, "own_agent", None) if nav is not None else None
-    if agent is None:
-        return []
-    if not Plan.objects.filter(agent=agent, shared_at__isnull=False).exists():
+    if agent is None or not has_shared_plan(agent):
         return []
     return [("My plan", reverse("plans:list")), ("Inbox", reverse("plans:inbox"))]

@@ -1,0 +1,1 @@
+"""Find and compare: search, sortable and filterable tables kept in the URL, exports."""

@@ -1,12 +1,10 @@
 """Doors the API needs beyond the features' own access modules.
 
-Targets are read through `upswing.performance.target_access` (the targets pages use the same
-functions); only the single-record door lives here until that module grows one. Findings
-have no page yet, so their scope is written here, with the rule of agent scorecard rows:
+Targets are read through `upswing.targets.access` (the targets pages use the same
+functions); only the single-record door lives here until that module grows one. Findings,
+coaching sessions and plans are read through their features' own doors
+(`findings.access`, `coaching.access`, `plans.access`), like their pages.
 
-- findings: people-roles only, and only findings recorded while the agent was on a team the
-  user may see (a lead does not see a transferred agent's findings on the next team);
-  client viewers and agents see none (a finding's recommendation is a manager's tool).
 - imports: admins only.
 
 `access_*_by_id` answers the same 404 for a record that does not exist and for one the user
@@ -19,7 +17,7 @@ from django.http import Http404
 
 from upswing.org.access import reach_of
 from upswing.performance.models import Target
-from upswing.performance.target_access import visible_targets
+from upswing.targets.access import visible_targets
 
 
 def access_target_by_id(user, target_id: int) -> Target:

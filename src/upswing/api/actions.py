@@ -1,9 +1,8 @@
-"""Changes made through the API's own records (tokens) and its import upload, audited."""
+"""Changes made through the API's own records (tokens) and its import uploads, audited."""
 
 from __future__ import annotations
 
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +21,9 @@ class NewToken:
     text: str  # shown once; only its digest is stored
 
 
-def do_create_api_token(user, name: str, *, actor) -> NewToken:
+def do_create_api_token(
+    user, name: str, *, actor, expires_at=None, read_only: bool = False
+) -> NewToken:
     name = name.strip()
     if not name:
         raise ValueError("a token needs a name")
@@ -31,13 +32,23 @@ def do_create_api_token(user, name: str, *, actor) -> NewToken:
     text = new_token_text()
     with transaction.atomic():
         token = ApiToken.objects.create(
-            user=user, name=name, token_hash=digest(text), prefix=text[:12]
+            user=user,
+            name=name,
+            token_hash=digest(text),
+            prefix=text[:12],
+            expires_at=expires_at,
+            read_only=read_only,
         )
         record_event(
             actor=actor,
             action="api_token.create",
             obj=token,
-            changes={"user": [None, user.get_username()], "name": [None, name]},
+            changes={
+                "user": [None, user.get_username()],
+                "name": [None, name],
+                "expires_at": [None, expires_at],
+                "read_only": [None, read_only],
+            },
         )
     return NewToken(token, text)
 
@@ -68,34 +79,26 @@ def safe_file_name(name: str) -> str:
     return cleaned or "upload"
 
 
-def do_import_upload(kind: str, upload, *, source: str | None, actor):
-    """Store the upload in a private temporary folder and import it like `upswing import`.
+def record_api_import(run, *, actor) -> None:
+    """The API's own event for an upload it saw succeed (once per run; the run's events
+    record every import, whoever started it)."""
+    from upswing.audit.models import AuditEvent
 
-    The import itself is all-or-nothing (upswing.ingest.service); the audit event is written
-    once it has succeeded. Raises ImportRejected with the problems otherwise.
-    """
-    from upswing.ingest.service import import_file
-
-    with tempfile.TemporaryDirectory(prefix="upswing-upload-") as folder:
-        path = Path(folder) / safe_file_name(upload.name or "")
-        with path.open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
-        result = import_file(kind, path, source=source)
+    if AuditEvent.objects.filter(action="import.upload", object_id=run.batch_id).exists():
+        return
     with transaction.atomic():
         record_event(
             actor=actor,
             role=Role.ADMIN,
             action="import.upload",
             object_type="ingest.batch",
-            object_id=result.batch_id,
+            object_id=run.batch_id,
             changes={
-                "kind": [None, result.kind],
-                "file_name": [None, result.file_name],
-                "source": [None, result.source],
-                "rows": [None, result.rows_read],
-                "inserted": [None, result.inserted],
-                "updated": [None, result.updated],
+                "kind": [None, run.kind],
+                "file_name": [None, run.file_name],
+                "source": [None, run.source],
+                "rows": [None, run.rows_read],
+                "inserted": [None, run.inserted],
+                "updated": [None, run.updated],
             },
         )
-    return result

@@ -25,7 +25,11 @@ def api_token() -> None:
 @api_token.command()
 @click.option("--user", "username", required=True, help="the user the token acts as")
 @click.option("--name", required=True, help='what it is for, e.g. "BI export"')
-def create(username: str, name: str) -> None:
+@click.option(
+    "--expires-in-days", type=click.IntRange(1, 3650), help="refused after this many days"
+)
+@click.option("--read-only", is_flag=True, help="reads only: calls that change things get 403")
+def create(username: str, name: str, expires_in_days: int | None, read_only: bool) -> None:
     """Make a token; it is printed once and only its SHA-256 digest is kept."""
     from upswing.cli import setup_django
 
@@ -33,7 +37,14 @@ def create(username: str, name: str) -> None:
     from upswing.api.actions import do_create_api_token
 
     try:
-        made = do_create_api_token(_user(username), name, actor="cli")
+        import datetime as dt
+
+        from django.utils import timezone
+
+        expires = timezone.now() + dt.timedelta(days=expires_in_days) if expires_in_days else None
+        made = do_create_api_token(
+            _user(username), name, actor="cli", expires_at=expires, read_only=read_only
+        )
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     click.echo(made.text)

@@ -21,8 +21,15 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(
+        null=True, blank=True, help_text="refused from this moment on (empty: until revoked)"
+    )
+    read_only = models.BooleanField(
+        default=False, help_text="reads only: any call that changes something is refused (403)"
+    )
 
     class Meta:
+        verbose_name = "API token"
         ordering = ["user", "name", "-created_at"]
         constraints = [
             models.UniqueConstraint(

@@ -10,7 +10,7 @@ from typing import Any
 from ninja import Schema
 from pydantic import Field
 
-from upswing.metrics import CATALOG
+from upswing.metrics import CATALOG, Level
 
 
 class ErrorOut(Schema):
@@ -23,10 +23,8 @@ class ErrorOut(Schema):
 MetricCode = enum.StrEnum("MetricCode", {code: code for code in CATALOG})
 
 
-class LevelParam(enum.StrEnum):
-    PROGRAM = "program"
-    TEAM = "team"
-    AGENT = "agent"
+# The API's parameter lists the levels from the widest; the members are upswing.metrics.Level's.
+LevelParam = enum.StrEnum("LevelParam", {lv.name: lv.value for lv in reversed(Level)})
 
 
 class PeriodKindParam(enum.StrEnum):
@@ -92,19 +90,24 @@ class ScoreValueOut(Schema):
     metric: str
     label: str
     unit: str
-    value: float
+    value: float | None = Field(description="null: not measured (no input that period), never 0")
     n: int = Field(description="sample size")
     interval: IntervalOut | None = Field(description="95% Wilson interval (shares only)")
     baseline: float | None = Field(description="team value (agent rows), program (team rows)")
     floor: float | None = Field(description="SLA floor in force")
     target: float | None = Field(description="KPI target in force")
-    status: str = Field(description="below_sla, below_target, on_target or no_target")
+    status: str = Field(description="below_sla, below_target, on_target, no_target or not_measured")
 
 
 class ScorecardOut(Schema):
     level: LevelParam
     entity: str
     period: str | None = Field(description="2026-W44, 2026-10 or a range 2026-07..2026-09")
+    partial: str | None = Field(
+        None,
+        description='"partial week" or "partial month" when the data does not reach the '
+        "end of the period yet (its numbers will still change)",
+    )
     values: list[ScoreValueOut]
 
 
@@ -165,6 +168,16 @@ class ImportOut(Schema):
     updated: int
     unchanged: int
     warnings: list[str]
+    read_as: str = ""  # how a text file was read: delimiter and encoding
+
+
+class ImportQueuedOut(Schema):
+    """202: the import is waiting for or running on the job queue; GET status_url follows it."""
+
+    run_id: int
+    status: str
+    stage: str
+    status_url: str
 
 
 class ImportProblemOut(Schema):
@@ -174,14 +187,26 @@ class ImportProblemOut(Schema):
     reason: str
 
 
+class ImportProblemGroupOut(Schema):
+    """Every row failing one check: how many, the first lines and the first line's value."""
+
+    column: str
+    reason: str
+    count: int
+    lines: list[int]
+    value: str | None
+
+
 class ImportRejectedOut(Schema):
-    """422: nothing was imported. `problems` holds the first ones, `problem_count` all."""
+    """422: nothing was imported. `problems` holds the first ones, `problem_count` all;
+    `groups` all of them by column and reason."""
 
     detail: str | list[Any]
     file_name: str = ""
     line_label: str = "line"
     problems: list[ImportProblemOut] = []
     problem_count: int = 0
+    groups: list[ImportProblemGroupOut] = []
 
 
 class FindingOut(Schema):
@@ -198,3 +223,15 @@ class FindingOut(Schema):
     period_kind: str
     periods: list[str]
     reasons: list[str]
+    facts: dict  # what the cause rests on, as data (see docs/design-notes.md)
+
+
+class FindingDetailOut(FindingOut):
+    behaviours: list[str]
+    evidence: dict[str, list[str]] = Field(
+        description="ids the finding rests on: periods, snapshots, interactions, evaluations, "
+        "events"
+    )
+    coaching_sessions: list[int] = Field(
+        description="sessions on this finding or read by the rules, that you may see"
+    )

@@ -1,4 +1,4 @@
-"""Scorecards and trends, read only through `visible_snapshots` (performance.access).
+"""Scorecards and trends, read only through `visible_snapshots` (scorecards.access).
 
 A lead reading an agent who moved to another team sees the weeks on the lead's team only,
 for single periods and for ranges alike, exactly like the agent's page.
@@ -16,17 +16,18 @@ from upswing.api.schemas import (
     ScorecardOut,
     TrendOut,
 )
+from upswing.clitools import partial_words
 from upswing.metrics import CATALOG
 from upswing.org.access import access_agent_by_id, access_program_by_id, access_team_by_id
-from upswing.performance import selectors
 from upswing.performance.models import Level
-from upswing.performance.queries import (
+from upswing.periods import Period, PeriodKind, parse_period
+from upswing.scorecards import pages as selectors
+from upswing.scorecards.queries import (
     ScoreLine,
     latest_period_of,
     lines_for_period,
     lines_for_range,
 )
-from upswing.periods import Period, PeriodKind, parse_period
 
 router = Router(tags=["scorecards"])
 
@@ -53,6 +54,7 @@ def get_scorecard(request, level: LevelParam, entity: str, period: str | None = 
         "level": level,
         "entity": entity,
         "period": label,
+        "partial": partial_words(label or "", lines),
         "values": [_value_out(line) for line in lines],
     }
 

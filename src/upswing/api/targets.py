@@ -1,4 +1,4 @@
-"""Targets: read through performance.target_access, set through performance.target_actions.
+"""Targets: read through targets.access, set through targets.actions.
 
 Versions are append-only: a change is a new row with its own `effective_from`, so there is
 no edit that could be based on a stale copy (and no version number to send back). Two
@@ -17,8 +17,8 @@ from upswing.api.pagination import Page
 from upswing.api.schemas import ErrorOut, MetricCode, TargetCreatedOut, TargetIn, TargetOut
 from upswing.org.access import access_program_by_id, visible_teams
 from upswing.performance.models import Target
-from upswing.performance.target_access import visible_targets
-from upswing.performance.target_actions import do_set_target
+from upswing.targets.access import visible_targets
+from upswing.targets.actions import do_set_target
 
 router = Router(tags=["targets"])
 

@@ -1,12 +1,11 @@
 """Who may read the audit trail: the only door to it.
 
 - admin (an admin grant or a superuser): every event.
-- HR: every event about people's records, whatever the program: the object types in
-  `HR_OBJECT_TYPES` (improvement plans, coaching, diagnosis findings, targets, imports).
-  Scoping HR to the programs they cover would need each event to carry its program, which a
-  generic trail does not know for every object type; HR partners review plans across the sites
-  they cover (DESIGN.md, Roles), so the wider reach is the documented choice. Events about
-  configuration (role grants, users, settings) stay admin-only.
+- HR: events about people's records *they may see* — the same doors as the records' own
+  pages (`HR_DOORS`: plans and their checkpoints, coaching sessions and their actions,
+  findings, targets, agents and memberships). HR granted one client never reads the events of
+  another client's coaching or plans. Events about configuration (role grants, users,
+  settings) and whole import runs (they span programs) stay admin-only.
 - everyone else: nothing (an agent reads their own records' history on those records' pages).
 
 `access_audit_event_by_id` answers the same "not found" for a missing and a forbidden event.
@@ -14,7 +13,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from collections.abc import Callable
+
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.functions import Cast
 from django.http import Http404
 
 from upswing.audit.models import AuditEvent
@@ -23,16 +25,76 @@ from upswing.org.models import Role
 
 IMPORT_OBJECT_TYPE = "ingest.import"  # object_type for import runs (action "import.<kind>")
 
-# Whole apps whose every model is a person's record...
-HR_APP_LABELS = frozenset({"plans", "coaching"})
-# ...and single object types elsewhere.
-HR_OBJECT_TYPES = frozenset({"performance.finding", "performance.target", IMPORT_OBJECT_TYPE})
+
+def _plans(user) -> QuerySet:
+    from upswing.plans.access import visible_plans
+
+    return visible_plans(user)
 
 
-def hr_object_types_q() -> Q:
-    q = Q(object_type__in=HR_OBJECT_TYPES)
-    for label in sorted(HR_APP_LABELS):
-        q |= Q(object_type__startswith=f"{label}.")
+def _checkpoints(user) -> QuerySet:
+    from upswing.plans.models import Checkpoint
+
+    return Checkpoint.objects.filter(plan__in=_plans(user).values("pk"))
+
+
+def _sessions(user) -> QuerySet:
+    from upswing.coaching.access import visible_sessions
+
+    return visible_sessions(user)
+
+
+def _action_items(user) -> QuerySet:
+    from upswing.coaching.models import ActionItem
+
+    return ActionItem.objects.filter(session__in=_sessions(user).values("pk"))
+
+
+def _findings(user) -> QuerySet:
+    from upswing.findings.access import visible_findings
+
+    return visible_findings(user)
+
+
+def _targets(user) -> QuerySet:
+    from upswing.org.access import visible_programs
+    from upswing.performance.models import Target
+
+    return Target.objects.filter(program__in=visible_programs(user).values("pk"))
+
+
+def _agents(user) -> QuerySet:
+    from upswing.org.access import visible_agents
+
+    return visible_agents(user)
+
+
+def _memberships(user) -> QuerySet:
+    from upswing.org.access import visible_teams
+    from upswing.org.models import Membership
+
+    return Membership.objects.filter(team__in=visible_teams(user).values("pk"))
+
+
+# object_type -> the records of that type the user may see (their own pages' doors).
+HR_DOORS: dict[str, Callable[[object], QuerySet]] = {
+    "plans.plan": _plans,
+    "plans.checkpoint": _checkpoints,
+    "coaching.coachingsession": _sessions,
+    "coaching.actionitem": _action_items,
+    "performance.finding": _findings,
+    "performance.target": _targets,
+    "org.agent": _agents,
+    "org.membership": _memberships,
+}
+
+
+def hr_scope_q(user) -> Q:
+    """Events whose record is one the user may see, through that record's own door."""
+    q = Q(pk__in=[])
+    for object_type, door in HR_DOORS.items():
+        keys = door(user).order_by().annotate(_key=Cast("pk", CharField())).values("_key")
+        q |= Q(object_type=object_type, object_id__in=keys)
     return q
 
 
@@ -41,7 +103,7 @@ def visible_audit_events(user) -> QuerySet[AuditEvent]:
     if reach.is_admin:
         return AuditEvent.objects.all()
     if Role.HR in reach.roles:
-        return AuditEvent.objects.filter(hr_object_types_q())
+        return AuditEvent.objects.filter(hr_scope_q(user))
     return AuditEvent.objects.none()
 
 

@@ -21,12 +21,17 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.db import models, router, transaction
+from django.conf import settings
+from django.db import connections, models, router, transaction
 from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
+from upswing.audit.chain import CHAINED_FIELDS, GENESIS, event_hash
 from upswing.audit.middleware import current_request_id
 from upswing.audit.models import AuditEvent
+
+# Any constant: the PostgreSQL advisory lock that serialises appends to the chain.
+CHAIN_LOCK_ID = 0x55505357494E47  # "UPSWING"
 
 
 def record_event(
@@ -50,19 +55,88 @@ def record_event(
     allow_autocommit: only for a write that is its own unit of work (e.g. a failed sign-in);
     otherwise a call outside `transaction.atomic()` is a bug and raises.
     """
-    if not action:
-        raise ValueError("an audit event needs an action")
     using = router.db_for_write(AuditEvent)
-    if not allow_autocommit and not transaction.get_connection(using).in_atomic_block:
+    if not allow_autocommit:
+        _require_atomic(using)
+    event = _build(actor, action, obj, object_type, object_id, changes, reason, role, request_id)
+    with transaction.atomic(using=using):
+        _chain(using, [event])
+        event.save(using=using)
+    return event
+
+
+def record_events(
+    *, actor, role: str = "", events: Iterable[Mapping[str, Any]], reason: str = ""
+) -> list[AuditEvent]:
+    """Append many events at once (an import: one per record), inside the caller's transaction.
+
+    Each mapping holds `action` and any of `obj`, `object_type`, `object_id`, `changes`,
+    `reason`; the actor, role and request id are shared.
+    """
+    using = router.db_for_write(AuditEvent)
+    _require_atomic(using)
+    rows = [
+        _build(
+            actor,
+            spec["action"],
+            spec.get("obj"),
+            spec.get("object_type", ""),
+            spec.get("object_id", ""),
+            spec.get("changes"),
+            spec.get("reason", reason),
+            role,
+            None,
+        )
+        for spec in events
+    ]
+    if rows:
+        _chain(using, rows)
+        AuditEvent.objects.using(using).bulk_create(rows, batch_size=500)
+    return rows
+
+
+HIDDEN = "<hidden>"
+
+
+def hide_values(changes: Mapping[str, list], fields: Iterable[str]) -> dict[str, list]:
+    """The same diff with the values of `fields` hidden (personal data: names, emails, notes).
+
+    The trail cannot be erased (append-only), so it records that such a field was set or
+    changed, never what it said; the record itself can then be pseudonymised.
+    """
+    hidden = set(fields)
+    return {
+        name: [None if v is None else HIDDEN for v in pair] if name in hidden else list(pair)
+        for name, pair in changes.items()
+    }
+
+
+def chain_key() -> bytes:
+    """The secret the chain is keyed with: UPSWING_AUDIT_KEY, else the SECRET_KEY."""
+    key = getattr(settings, "UPSWING_AUDIT_KEY", "") or settings.SECRET_KEY
+    return key.encode("utf-8")
+
+
+def chain_payload(event: AuditEvent) -> dict[str, Any]:
+    return {name: getattr(event, name) for name in CHAINED_FIELDS}
+
+
+def _require_atomic(using: str) -> None:
+    if not transaction.get_connection(using).in_atomic_block:
         raise TransactionManagementError(
             "record_event must run inside the transaction.atomic() that makes the change, "
             "so that the change and its audit event commit or roll back together."
         )
+
+
+def _build(actor, action, obj, object_type, object_id, changes, reason, role, request_id):
+    if not action:
+        raise ValueError("an audit event needs an action")
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
     user, label = _actor(actor)
-    event = AuditEvent(
+    return AuditEvent(
         actor=user,
         actor_label=label,
         role=str(role),
@@ -73,8 +147,27 @@ def record_event(
         reason=reason,
         request_id=current_request_id() if request_id is None else request_id,
     )
-    event.save(using=using)
-    return event
+
+
+def _chain(using: str, events: list[AuditEvent]) -> None:
+    """Give events their place in the chain; the caller inserts them in this transaction.
+
+    Appends are serialised: PostgreSQL by a transaction-scoped advisory lock, SQLite by its
+    write lock (the settings open every transaction IMMEDIATE). The unique `seq` is the
+    backstop: two writers could never both take the same place.
+    """
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_ID])
+    head = AuditEvent.objects.using(using).order_by("-seq").values_list("seq", "hash").first()
+    seq, prev = head if head is not None else (0, GENESIS)
+    key = chain_key()
+    for event in events:
+        seq += 1
+        event.at = event.at.astimezone(dt.UTC)
+        event.seq, event.prev_hash = seq, prev
+        event.hash = prev = event_hash(chain_payload(event), key)
 
 
 def diff_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list]:

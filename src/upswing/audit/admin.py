@@ -6,17 +6,34 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db import transaction
 
-from upswing.audit.actions import diff_fields, field_values, record_event
+from upswing.audit.actions import diff_fields, field_values, hide_values, record_event
 from upswing.audit.models import AuditEvent
 from upswing.org.models import Role
 
+# Never the values of these in the trail (personal data, secrets); that they changed is kept.
+HIDDEN_FIELDS = ("password", "email", "first_name", "last_name", "lead_email", "notes")
+# A person's name (a program's or team's name is not personal).
+PERSON_MODELS = frozenset({"org.agent"})
+# Bookkeeping the admin's user does not change.
+SKIPPED_FIELDS = frozenset({"last_login", "version"})
+
 
 def _fields(obj) -> list[str]:
-    return [f.name for f in obj._meta.concrete_fields if not f.primary_key]
+    return [
+        f.name
+        for f in obj._meta.concrete_fields
+        if not f.primary_key and f.name not in SKIPPED_FIELDS
+    ]
+
+
+def _diff(before: dict, after: dict, obj) -> dict:
+    hidden = HIDDEN_FIELDS + (("name",) if obj._meta.label_lower in PERSON_MODELS else ())
+    return hide_values(diff_fields(before, after), hidden)
 
 
 class AuditedModelAdmin(admin.ModelAdmin):
-    """Every add, change and delete through the admin writes an audit event with the diff."""
+    """Every add, change and delete through the admin writes an audit event with the diff,
+    and so does every row added, changed or deleted in its inlines."""
 
     def save_model(self, request, obj, form, change):
         before = {}
@@ -30,8 +47,37 @@ class AuditedModelAdmin(admin.ModelAdmin):
                 role=Role.ADMIN,
                 action=f"admin.{'change' if change else 'add'}",
                 obj=obj,
-                changes=diff_fields(before, field_values(obj, _fields(obj))),
+                changes=_diff(before, field_values(obj, _fields(obj)), obj),
             )
+
+    def save_formset(self, request, form, formset, change):
+        model = formset.model
+        names = [f.name for f in model._meta.concrete_fields if not f.primary_key]
+        pks = [f.instance.pk for f in formset.forms if f.instance.pk is not None]
+        before = {
+            obj.pk: field_values(obj, names) for obj in model._default_manager.filter(pk__in=pks)
+        }
+        pk_of = {id(f.instance): f.instance.pk for f in formset.forms}
+        with transaction.atomic():
+            super().save_formset(request, form, formset, change)
+            for obj in formset.new_objects:
+                self._record_inline(request, obj, "add", {}, field_values(obj, names))
+            for obj, _ in formset.changed_objects:
+                after = field_values(obj, names)
+                self._record_inline(request, obj, "change", before.get(obj.pk, {}), after)
+            for obj in formset.deleted_objects:
+                pk = pk_of.get(id(obj))
+                self._record_inline(request, obj, "delete", before.get(pk, {}), {}, pk)
+
+    def _record_inline(self, request, obj, verb, before, after, pk=None) -> None:
+        record_event(
+            actor=request.user,
+            role=Role.ADMIN,
+            action=f"admin.{verb}",
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk if pk is None else pk),
+            changes=_diff(before, after, obj),
+        )
 
     def delete_model(self, request, obj):
         with transaction.atomic():
@@ -50,7 +96,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
             role=Role.ADMIN,
             action="admin.delete",
             obj=obj,
-            changes=diff_fields(field_values(obj, _fields(obj)), {}),
+            changes=_diff(field_values(obj, _fields(obj)), {}, obj),
         )
 
 

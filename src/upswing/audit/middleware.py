@@ -20,6 +20,9 @@ HEADER = "X-Request-ID"
 _SAFE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
 
 _request_id: ContextVar[str] = ContextVar("upswing_request_id", default="")
+# Who is acting in code far from the caller (an import's per-record events): a user, a label
+# such as "cli", or None for the system.
+_actor: ContextVar[object] = ContextVar("upswing_actor", default=None)
 
 
 def current_request_id() -> str:
@@ -44,6 +47,21 @@ def bind_request_id(value: str | None = None) -> Iterator[str]:
         yield value
     finally:
         _request_id.reset(token)
+
+
+def current_actor() -> object:
+    """The actor bound by the entry point (`bind_actor`); None (the system) outside of one."""
+    return _actor.get()
+
+
+@contextmanager
+def bind_actor(actor: object) -> Iterator[object]:
+    """Run a block (an import, a job) on behalf of `actor` (a user or a label like "cli")."""
+    token = _actor.set(actor)
+    try:
+        yield actor
+    finally:
+        _actor.reset(token)
 
 
 class RequestIdMiddleware:

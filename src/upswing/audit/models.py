@@ -7,8 +7,12 @@ Append-only twice over:
 
 - here, in Python: `save()` refuses to touch an existing row, `delete()` refuses, and the
   QuerySet's `update()`/`delete()` refuse, so ORM code fails loudly and early;
-- in the database (migration 0002, `upswing.audit.append_only`): triggers refuse UPDATE and
-  DELETE (and TRUNCATE on PostgreSQL) from any client, raw SQL included.
+- in the database (migrations 0002/0003, `upswing.audit.append_only`): triggers refuse UPDATE,
+  DELETE, an INSERT over a stored row (REPLACE, UPSERT) and TRUNCATE from any client, raw SQL
+  included, with no switch a session can flip;
+
+and tamper-evident: a keyed hash chain (`upswing.audit.chain`) that `upswing audit verify`
+checks, which catches what the owner of the database or of the SQLite file could still do.
 
 SQLite caveat for future migrations: SQLite alters a table by rebuilding it, which drops its
 triggers. A migration that alters this table must call `install_triggers` again afterwards;
@@ -75,6 +79,10 @@ class AuditEvent(models.Model):
     changes = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
     reason = models.TextField(blank=True)
     request_id = models.CharField(max_length=64, blank=True)
+    # The hash chain (upswing.audit.chain): position, the previous event's hash, this one's.
+    seq = models.PositiveBigIntegerField(unique=True, help_text="1, 2, 3, … with no holes")
+    prev_hash = models.CharField(max_length=64, help_text="the hash of event seq - 1")
+    hash = models.CharField(max_length=64, help_text="HMAC-SHA256 of this event's canonical JSON")
 
     objects = AuditEventQuerySet.as_manager()
 

@@ -11,7 +11,8 @@ What a role grant opens (DESIGN.md, Roles):
   team of a program, every team of a client's programs) and the agents who were ever members
   of those teams. A team-scoped grant also opens its program's program-level numbers, for
   context; not the program's other teams.
-- client viewer: program-level numbers of the client's (or the one program's) programs only;
+- client viewer, client governance lead, vendor account manager: program-level numbers of
+  the client's (or the one program's) programs only;
   no team, no agent.
 - an agent (a user linked from `Agent.user`): their own agent record, nothing else.
 
@@ -30,6 +31,11 @@ from upswing.org.models import Agent, Membership, Program, Role, RoleGrant, Team
 
 # Roles that see people inside their scope (teams and their agents).
 PEOPLE_ROLES = frozenset({Role.TEAM_LEAD, Role.QA_ANALYST, Role.OPERATIONS_MANAGER, Role.HR})
+# Roles that read program-level numbers only (the client's side of a contract, and the vendor's
+# account manager who answers to it): no team, no agent.
+REPORT_ROLES = frozenset(
+    {Role.CLIENT_VIEWER, Role.CLIENT_GOVERNANCE_LEAD, Role.VENDOR_ACCOUNT_MANAGER}
+)
 
 _CACHE_ATTR = "_upswing_reach"
 
@@ -90,7 +96,7 @@ def _compute_reach(user) -> Reach:
             is_admin = True
         elif grant.role in PEOPLE_ROLES:
             _add_scope(sets, "people", grant)
-        elif grant.role == Role.CLIENT_VIEWER and not grant.team_id:
+        elif grant.role in REPORT_ROLES and not grant.team_id:
             _add_scope(sets, "report", grant)
     return Reach(
         is_admin=is_admin,
@@ -189,3 +195,32 @@ def landing_of(user) -> tuple[str, str] | None:
     if agent:
         return "agent", agent
     return None
+
+
+def _granted_as_q(user, role: str, *, programs: bool = False) -> Q:
+    """What one role's grants name, as a filter on teams (or on programs): a team, a program,
+    or a client's programs. A team grant names no program."""
+    q = Q(pk__in=[])
+    program_field, client_field = (
+        ("pk", "client_id") if programs else ("program_id", "program__client_id")
+    )
+    for grant in grants_of(user):
+        if grant.role != role:
+            continue
+        if grant.team_id:
+            q |= Q(pk__in=[] if programs else [grant.team_id])
+        elif grant.program_id:
+            q |= Q(**{program_field: grant.program_id})
+        elif grant.client_id:
+            q |= Q(**{client_field: grant.client_id})
+    return q
+
+
+def teams_granted_as(user, role: str):
+    """The visible teams one role's grants name (a team, or every team of a program/client)."""
+    return visible_teams(user).filter(_granted_as_q(user, role)).order_by("name")
+
+
+def programs_granted_as(user, role: str):
+    """The visible programs one role's grants name (a program, or a client's programs)."""
+    return visible_programs(user).filter(_granted_as_q(user, role, programs=True)).order_by("name")

@@ -9,6 +9,8 @@ in the admin itself.
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.db import transaction
 
 from upswing.audit.admin import AuditedModelAdmin
@@ -99,3 +101,11 @@ class RoleGrantAdmin(admin.ModelAdmin):
             super().delete_queryset(request, queryset)
             for user in {g.user_id: g.user for g in grants}.values():
                 sync_staff_flags(user)
+
+
+class AuditedUserAdmin(AuditedModelAdmin, UserAdmin):
+    """Users: adding, deactivating, any change (the password's value never recorded)."""
+
+
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), AuditedUserAdmin)

@@ -60,6 +60,18 @@ def create_demo_users(manifest_path: Path) -> list[DemoSignIn]:
         ("demo-manager", Role.OPERATIONS_MANAGER, {"program": program}, "Demo operations manager"),
         ("demo-hr", Role.HR, {"client": program.client}, "Demo HR partner"),
         ("demo-client", Role.CLIENT_VIEWER, {"client": program.client}, "Demo client viewer"),
+        (
+            "demo-governance",
+            Role.CLIENT_GOVERNANCE_LEAD,
+            {"client": program.client},
+            "Demo client governance lead",
+        ),
+        (
+            "demo-vendor",
+            Role.VENDOR_ACCOUNT_MANAGER,
+            {"program": program},
+            "Demo vendor account manager",
+        ),
         ("demo-admin", Role.ADMIN, {}, "Demo administrator"),
     ]
     out = []

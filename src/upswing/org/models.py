@@ -17,6 +17,8 @@ class Role(models.TextChoices):
     OPERATIONS_MANAGER = "operations_manager", "Operations manager"
     HR = "hr", "HR partner"
     CLIENT_VIEWER = "client_viewer", "Client viewer"
+    CLIENT_GOVERNANCE_LEAD = "client_governance_lead", "Client governance lead"
+    VENDOR_ACCOUNT_MANAGER = "vendor_account_manager", "Vendor account manager"
     ADMIN = "admin", "Administrator"
 
 

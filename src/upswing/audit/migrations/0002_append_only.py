@@ -6,7 +6,9 @@ from upswing.audit.append_only import install_triggers, remove_triggers
 
 
 def forwards(apps, schema_editor):
-    install_triggers(schema_editor, apps.get_model("audit", "AuditEvent")._meta.db_table)
+    install_triggers(
+        schema_editor, apps.get_model("audit", "AuditEvent")._meta.db_table, unique_columns=("id",)
+    )
 
 
 def backwards(apps, schema_editor):

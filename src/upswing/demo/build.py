@@ -13,6 +13,7 @@ import pyarrow as pa
 from upswing.demo.cases import plant_cases, roster_changes
 from upswing.demo.catalog import PROGRAMS
 from upswing.demo.clock import Window, ZoneTable, default_as_of, last_sunday_on_or_before
+from upswing.demo.contracts import contracts_table
 from upswing.demo.feedback import qa_table, surveys_table
 from upswing.demo.interactions import draw_contacts, interactions_table
 from upswing.demo.org import Staff, build_staff, roster_table
@@ -22,7 +23,17 @@ from upswing.demo.targets import targets_table
 from upswing.demo.writers import write_table
 
 DEMO_WEEKS = 26
-IMPORT_ORDER = ("roster", "targets", "interactions", "surveys", "qa", "coaching", "events")
+MIN_WEEKS = 14  # the planted cases' 8 weeks, the diagnosis' 8-week look-back and lead time
+IMPORT_ORDER = (
+    "roster",
+    "targets",
+    "interactions",
+    "surveys",
+    "qa",
+    "coaching",
+    "events",
+    "contracts",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +47,7 @@ class DemoFiles:
     qa: Path
     coaching: Path
     events: Path
+    contracts: Path
     manifest: Path
 
     @property
@@ -55,9 +67,16 @@ class DemoTables:
     manifest: dict
 
 
-def build_demo_tables(*, seed: int = 7, as_of: dt.date | None = None) -> DemoTables:
-    """The demo in memory: one Arrow table per kind (canonical columns) and the manifest."""
-    window = Window(last_sunday_on_or_before(as_of) if as_of else default_as_of(), DEMO_WEEKS)
+def build_demo_tables(
+    *, seed: int = 7, as_of: dt.date | None = None, weeks: int = DEMO_WEEKS
+) -> DemoTables:
+    """The demo in memory: one Arrow table per kind (canonical columns) and the manifest.
+
+    `weeks` shortens the window (at least MIN_WEEKS) for a quicker, smaller demo with the
+    same planted cases: the sweep over many seeds uses it."""
+    if not MIN_WEEKS <= weeks <= DEMO_WEEKS:
+        raise ValueError(f"weeks must be in {MIN_WEEKS}..{DEMO_WEEKS}, not {weeks}")
+    window = Window(last_sunday_on_or_before(as_of) if as_of else default_as_of(), weeks)
     rng_org, rng_skills, rng_contacts, rng_surveys, rng_qa, rng_coaching = (
         np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(6)
     )
@@ -75,6 +94,7 @@ def build_demo_tables(*, seed: int = 7, as_of: dt.date | None = None) -> DemoTab
         "qa": qa_table(rng_qa, contacts, staff, skills, planting.effects, window, zones),
         "coaching": coaching_table(rng_coaching, staff, planting, window, zones),
         "events": events_table(staff, planting.events, window, zones),
+        "contracts": contracts_table(window),
     }
     return DemoTables(
         window, staff, tables, manifest_of(seed, window, staff, planting.cases, tables)
@@ -87,6 +107,7 @@ def build_demo_files(
     seed: int = 7,
     as_of: dt.date | None = None,
     interactions_format: str = "parquet",
+    weeks: int = DEMO_WEEKS,
 ) -> DemoFiles:
     """Write the demo's canonical import files and `manifest.json` into `out_dir`.
 
@@ -96,7 +117,7 @@ def build_demo_files(
     if interactions_format not in ("csv", "parquet"):
         raise ValueError(f"interactions_format must be csv or parquet, not {interactions_format!r}")
     out_dir.mkdir(parents=True, exist_ok=True)
-    demo = build_demo_tables(seed=seed, as_of=as_of)
+    demo = build_demo_tables(seed=seed, as_of=as_of, weeks=weeks)
     paths = {}
     for kind in IMPORT_ORDER:
         suffix = interactions_format if kind == "interactions" else "csv"

@@ -22,6 +22,8 @@ RAMP6 = np.array([0.2, 0.4, 0.6, 0.8, 0.9, 1.0])
 # strong enough that a judged week's whole 95% interval (about 45 contacts) is below the floor
 FCR_DECLINE_DEPTH = 0.5
 SYSTEMIC_RESOLVE_DROP = 0.25
+LONG_WAIT_SHARE = 0.8  # of the long-wait team's contacts, from the understaffed queue
+QA_CASE_EVALUATIONS = 5  # a week, for the agents of a QA case
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,8 +83,9 @@ def roster_changes(
     w, start = window.weeks, window.first_day_number
     monday = lambda week: start + 7 * week  # noqa: E731
     hires = (Hire(4, monday(w - 3)), Hire(14, monday(w - 2)), Hire(18, monday(w - 1) + 2))
-    transfers = (Transfer(1, 6, 3, monday(w - 13)),)
-    leavers = (Leaver(10, 0, monday(w - 17) + 4), Leaver(19, 3, monday(w - 6) + 4))
+    # early changes stay inside a shorter window (a small demo), where they are the same
+    transfers = (Transfer(1, 6, 3, monday(max(1, w - 13))),)
+    leavers = (Leaver(10, 0, monday(max(2, w - 17)) + 4), Leaver(19, 3, monday(w - 6) + 4))
     return hires, transfers, leavers
 
 
@@ -180,13 +183,14 @@ def _plant_long_wait(b: _Builder) -> None:
     team = LONG_WAIT_TEAM
     agents = b.staff.agents_of_team(team)
     for a in agents:
-        b.effects.long_wait_share[a, weeks] = 0.5
+        b.effects.long_wait_share[a, weeks] = LONG_WAIT_SHARE
     b.cases.append(
         Case(
             "long_wait_queue",
             "context",
-            "The team takes half of its contacts from the understaffed retention queue "
-            "(median wait ~150 s): CSAT falls while FCR and AHT stay normal.",
+            "The team takes 80% of its contacts from the understaffed retention queue "
+            "(median wait ~4 minutes): CSAT falls well below the floor while FCR and AHT stay "
+            "normal.",
             ("csat", "wait"),
             b.labels(weeks),
             team_ids=(b.team_id(team),),
@@ -226,7 +230,9 @@ def _decline_quality(
     weeks = b.tail(8)
     for category in categories:
         b.effects.quality_delta[agent, weeks, category_index(category)] -= depth * RAMP8
-    b.effects.evaluations[agent, weeks] = 3
+    # a QA program that samples this agent at a real cadence (4-20 evaluations a month and
+    # more for an agent under watch): enough for the pooled window to show the gap clearly
+    b.effects.evaluations[agent, weeks] = QA_CASE_EVALUATIONS
     return weeks
 
 
@@ -289,13 +295,16 @@ def _plant_fcr_decline_uncoached(b: _Builder) -> None:
 
 def _plant_qa_decline_coached_twice(b: _Builder) -> None:
     agent = b.agent(16, 4)
-    weeks = _decline_quality(b, agent, ("empathy",), 1.6)
+    # two criteria: one alone moves the score by about the floor's distance, on the threshold
+    weeks = _decline_quality(b, agent, ("empathy", "resolution"), 1.6)
     # both sessions precede the last weeks still below: coaching that did not close the gap
-    coached = _coach(b, agent, [(6, "one_to_one"), (3, "training")], "qa", "empathy")
+    # four weeks apart less a day: clear of the ladder's three-week minimum, not on it
+    coached = _coach(b, agent, [(7, "one_to_one"), (3, "training")], "qa", "empathy")
     _individual_case(
         b, "qa_decline_coached_twice", agent, "qa", weeks,
-        "QA falls over 8 weeks on the empathy criteria; two coaching sessions on empathy "
-        "three weeks apart did not turn it around.",
+        "QA falls over 8 weeks on the empathy and resolution criteria; two coaching sessions "
+        "on empathy "
+        "four weeks apart did not turn it around.",
         "pip", behavior="empathy", coaching_weeks=coached,
     )  # fmt: skip
 
@@ -413,7 +422,8 @@ def _plant_context_events(b: _Builder) -> None:
         (claims, w - 15, 0, 4, 0.12, 1.0, "tool_change", "Claims platform v5 rollout"),
         (claims, w - 10, 3, 4, 0.0, 3.0, "understaffing", "Flu absences: 30% of the shift out"),
     ]
-    for program, week, first, last, slower, wait, kind, text in specs:
+    for program, back, first, last, slower, wait, kind, text in specs:
+        week = max(1, back)  # inside a shorter window
         b.effects.disturbances.append(
             Disturbance(b.day(week, first), b.day(week, last), program=program,
                         handle_mult=1 + slower, wait_mult=wait)

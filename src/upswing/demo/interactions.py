@@ -15,7 +15,7 @@ from upswing.demo.org import Staff
 from upswing.demo.skills import Skills
 
 # the understaffed queue behind the long-wait case: program index -> (topic, median wait)
-LONG_WAIT_QUEUES = {0: ("retention", 150.0)}
+LONG_WAIT_QUEUES = {0: ("retention", 240.0)}
 SHIFT_SECONDS = 8 * HOUR
 
 

@@ -63,8 +63,9 @@ def target_rows(window: Window) -> list[TargetRow]:
 
 
 def amendment_date(window: Window) -> dt.date:
-    """The first of the month after the window's middle week starts."""
-    middle = window.week_start(window.weeks // 2)
+    """The first of the month after the week 13 weeks before the window ends starts (the
+    middle of the full 26-week demo)."""
+    middle = window.week_start(max(1, window.weeks - 13))  # mid-way through 26 weeks
     return (middle.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 

@@ -26,8 +26,11 @@ from upswing.ingest.readers import ReadError, check_xlsx_archive
 from upswing.org.models import Role
 
 
-def do_start_import(*, actor, upload, kind: str, reader: str, source: str = "") -> ImportRun:
-    """Save the upload and queue its import; the caller starts the job after commit."""
+def do_start_import(
+    *, actor, upload, kind: str, reader: str, source: str = "", time_zone: str = ""
+) -> ImportRun:
+    """Save the upload and queue its import; the caller starts the job after commit. The
+    import's options (a roster's time zone) wait beside the upload (`options.save_options`)."""
     if not can_import(actor):
         raise PermissionDenied("Only administrators import files.")
     if upload.size > options.max_upload_bytes():
@@ -39,11 +42,14 @@ def do_start_import(*, actor, upload, kind: str, reader: str, source: str = "") 
     stored = f"{secrets.token_hex(16)}{suffix}"
     path = options.uploads_dir() / stored
     _save(upload, path)
+    if time_zone:
+        options.save_options(path, {"time_zone": time_zone})
     try:
         if suffix in options.XLSX_SUFFIXES:
             check_xlsx_archive(path)
     except ReadError as exc:
         path.unlink(missing_ok=True)
+        options.options_path(path).unlink(missing_ok=True)
         # The message names the stored file; say it with the user's own file name.
         raise ValidationError(str(exc).replace(stored, Path(upload.name).name)) from None
     try:
@@ -69,10 +75,12 @@ def do_start_import(*, actor, upload, kind: str, reader: str, source: str = "") 
                     "file_name": [None, run.file_name],
                     "size_bytes": [None, run.size_bytes],
                     "reader": [None, reader],
+                    **({"time_zone": [None, time_zone]} if time_zone else {}),
                 },
             )
     except Exception:
         path.unlink(missing_ok=True)
+        options.options_path(path).unlink(missing_ok=True)
         raise
     return run
 
@@ -108,26 +116,81 @@ def _save(upload, path: Path) -> None:
             out.write(chunk)
 
 
-# A job beats every HEARTBEAT_SECONDS (upswing.imports.jobs); one silent for ABANDONED_AFTER
-# died with its server process (a restart, a crash), and never ends by itself.
+# A job beats (its stage, its heartbeat) as it goes; a run without a queued task that is
+# silent for ABANDONED_AFTER died with its process and never ends by itself. A run on the
+# job queue is the queue's to retry or end (upswing.jobs.recovery) while its task lives.
 HEARTBEAT_SECONDS = 10
 ABANDONED_AFTER = dt.timedelta(minutes=2)
+# An upload no unfinished run owns (a crash between saving it and recording the run, or
+# before its job could delete it) is deleted once it is this old.
+ORPHAN_UPLOAD_AFTER = dt.timedelta(hours=1)
 
 
 def do_fail_abandoned_runs(now: dt.datetime | None = None) -> list[ImportRun]:
-    """End the queued and running imports whose job stopped beating. An import is one
+    """End the queued and running imports whose job is gone. An import is one
     transaction, so one cut off while importing wrote nothing; one cut off while refreshing
-    had its rows imported and only needs `upswing refresh`."""
-    cutoff = (now or timezone.now()) - ABANDONED_AFTER
-    stale = ImportRun.objects.filter(
-        status__in=(RunStatus.QUEUED, RunStatus.RUNNING),
-        created_at__lt=cutoff,
-    ).exclude(heartbeat_at__gte=cutoff)
+    had its rows imported and only needs `upswing refresh`. Their uploads are deleted."""
+    now = now or timezone.now()
+    cutoff = now - ABANDONED_AFTER
+    _recover_queue(now)
+    unfinished = ImportRun.objects.filter(status__in=(RunStatus.QUEUED, RunStatus.RUNNING))
+    stale = unfinished.filter(created_at__lt=cutoff).exclude(heartbeat_at__gte=cutoff)
+    live_tasks = _live_task_ids(unfinished.exclude(task_id="").values_list("task_id", flat=True))
     ended = []
-    for run_id, stage in stale.values_list("pk", "stage"):
+    for run_id, stage, task_id, stored in stale.values_list(
+        "pk", "stage", "task_id", "stored_name"
+    ):
+        if task_id and task_id in live_tasks:
+            continue  # waiting for, or run by, a live worker
         status, fields = _CUT_OFF_REFRESHING if stage == "refreshing" else _CUT_OFF_IMPORTING
         ended.append(do_finish_import(run_id, status=status, **fields))
+        (options.uploads_dir() / stored).unlink(missing_ok=True)
+    delete_orphan_uploads(now)
     return ended
+
+
+def _recover_queue(now: dt.datetime) -> None:
+    from upswing.jobs.queue import uses_database_queue
+    from upswing.jobs.recovery import recover_lost_tasks
+
+    if uses_database_queue():
+        recover_lost_tasks(now)
+
+
+def _live_task_ids(task_ids) -> set[str]:
+    """The tasks among `task_ids` still waiting or running on the database queue."""
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    wanted = list(task_ids)
+    if not wanted:
+        return set()
+    live = DBTaskResult.objects.filter(
+        id__in=wanted, status__in=(TaskResultStatus.READY, TaskResultStatus.RUNNING)
+    ).values_list("id", flat=True)
+    return {str(task_id) for task_id in live}
+
+
+def delete_orphan_uploads(now: dt.datetime | None = None) -> list[str]:
+    """Delete the files under uploads/ that no queued or running run will read."""
+    folder = options.uploads_dir()
+    kept = set(
+        ImportRun.objects.filter(status__in=(RunStatus.QUEUED, RunStatus.RUNNING)).values_list(
+            "stored_name", flat=True
+        )
+    )
+    oldest = ((now or timezone.now()) - ORPHAN_UPLOAD_AFTER).timestamp()
+    deleted = []
+    for path in folder.iterdir():
+        if path.name in kept or not path.is_file():
+            continue
+        try:
+            if path.stat().st_mtime < oldest:
+                path.unlink()
+                deleted.append(path.name)
+        except FileNotFoundError:
+            continue
+    return deleted
 
 
 _CUT_OFF_IMPORTING = (
@@ -146,7 +209,11 @@ _CUT_OFF_REFRESHING = (
 def do_finish_import(run_id: int, *, status: RunStatus, **fields) -> ImportRun:
     """Record the outcome of a run, with its audit event, in one transaction."""
     with transaction.atomic():
-        run = ImportRun.objects.select_for_update().select_related("created_by").get(pk=run_id)
+        run = (
+            ImportRun.objects.select_for_update(of=("self",))
+            .select_related("created_by")
+            .get(pk=run_id)
+        )
         if run.is_finished:  # ended meanwhile (by its job, or as abandoned): keep that
             return run
         before = run.status

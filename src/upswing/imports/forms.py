@@ -26,11 +26,20 @@ class UploadForm(forms.Form):
         help_text="optional, for Upswing columns: rows are matched by source + id on re-import",
     )
     file = forms.FileField()
+    time_zone = forms.CharField(
+        required=False,
+        max_length=64,
+        label="Time zone",
+        help_text="roster: the IANA zone (e.g. Europe/Lisbon) of programs the file gives none for",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = options.kind_choices()
         self.fields["reader"].choices = options.reader_choices()
+
+    def clean_time_zone(self):
+        return clean_zone(self.cleaned_data.get("time_zone"))
 
     def clean_source(self):
         value = (self.cleaned_data.get("source") or "").strip().lower()
@@ -62,6 +71,49 @@ class UploadForm(forms.Form):
                 f"not {kind}",
             )
         return data
+
+
+def clean_zone(value: str | None) -> str:
+    import zoneinfo
+
+    value = (value or "").strip()
+    if not value:
+        return ""
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise forms.ValidationError("not an IANA time zone (e.g. Europe/Lisbon)") from None
+    return value
+
+
+class MappingForm(forms.Form):
+    """The mapping editor: a sample of an export, the kind, and the mapping to try (empty:
+    one is proposed from the sample)."""
+
+    kind = forms.ChoiceField(help_text="what the file holds")
+    file = forms.FileField(label="Sample file", help_text="an export; only its first rows are read")
+    mapping = forms.CharField(
+        required=False,
+        label="Mapping (TOML)",
+        widget=forms.Textarea(attrs={"rows": 18, "spellcheck": "false", "class": "code"}),
+        help_text="leave empty to have one proposed from the sample; see docs/import.md",
+        max_length=50_000,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = options.kind_choices()
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        suffix = Path(upload.name or "").suffix.lower()
+        if suffix not in options.SUFFIXES - {".json"}:
+            raise forms.ValidationError(
+                f"unknown file type {suffix or '(none)'}; use .csv, .xlsx, .parquet or .jsonl"
+            )
+        if upload.size > options.max_upload_bytes():
+            raise forms.ValidationError(_too_large())
+        return upload
 
 
 def _too_large() -> str:

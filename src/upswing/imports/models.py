@@ -57,6 +57,10 @@ class ImportRun(models.Model):
     line_label = models.CharField(max_length=16, default="line")
     refresh_summary = models.CharField(max_length=300, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
+    task_id = models.CharField(
+        max_length=64, blank=True, help_text="the job queue's task that imports it"
+    )
+    batch_id = models.CharField(max_length=64, blank=True, help_text="the warehouse batch")
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -4,6 +4,7 @@ types, the size limit and where uploads wait for their import."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from django.conf import settings
@@ -54,3 +55,21 @@ def uploads_dir() -> Path:
     folder = Path(settings.UPSWING_HOME) / "uploads"
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     return folder
+
+
+def options_path(upload: Path) -> Path:
+    """Where an upload's import options wait beside it (deleted with it)."""
+    return upload.with_name(upload.name + ".options.json")
+
+
+def save_options(upload: Path, values: dict) -> None:
+    path = options_path(upload)
+    path.write_text(json.dumps(values), encoding="utf-8")
+    path.chmod(0o600)
+
+
+def load_options(upload: Path) -> dict:
+    try:
+        return json.loads(options_path(upload).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}

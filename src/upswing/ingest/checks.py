@@ -10,10 +10,74 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from upswing.ingest.kinds import SURVEY_RANGES, Kind
+from upswing.ingest.kinds import SURVEY_RANGES, Column, ColumnType, Kind
 from upswing.metrics import CATALOG, Better
+from upswing.warehouse.sql import literal as _quote
 
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+# Ids name pages and API paths and are compared as they are: no slash or backslash (a path
+# separator), no control character (NUL, tab, line breaks). Every other printable character
+# is allowed, and encoded in URLs.
+ID_COLUMNS = frozenset(
+    {"agent_id", "team_id", "program_id", "interaction_id", "evaluation_id", "vendor_id"}
+)
+ID_FORBIDDEN = r"[/\\\x00-\x1f\x7f]"
+# Longest text a column takes, as the operational database stores it (org.models and
+# coaching.models); checked before the database so a long value is a row error, not a crash.
+MAX_LENGTHS = {
+    "name": 200,
+    "team_name": 200,
+    "program_name": 200,
+    "client_name": 200,
+    "topic": 200,
+    "email": 254,
+    "team_lead_email": 254,
+    "coach_email": 254,
+    "metric": 32,
+    "time_zone": 64,
+    "source": 200,
+    "criterion": 200,
+    "category": 200,
+    "evaluator": 254,
+    "description": 500,
+    "version": 50,
+    "vendor_name": 200,
+    "service_line": 100,
+    "currency": 3,
+}
+ID_MAX_LENGTH = 100
+TEXT_MAX_LENGTH = 10_000  # free text: notes, comments
+
+
+def text_checks(column: Column) -> list:
+    """Length (every text column), the id character set (ids) and NUL (any text)."""
+    if column.type not in {ColumnType.TEXT, ColumnType.CHOICE, ColumnType.TIME_ZONE}:
+        return []
+    raw = f"t_{column.name}"
+    is_id = column.name in ID_COLUMNS
+    limit = ID_MAX_LENGTH if is_id else MAX_LENGTHS.get(column.name, TEXT_MAX_LENGTH)
+    out = [_check(column.name, f"longer than {limit:,} characters", f"length({raw}) > {limit}")]
+    if is_id:
+        out.append(
+            _check(
+                column.name,
+                "an id may not hold a slash, a backslash or a control character",
+                f"regexp_matches({raw}, {_quote(ID_FORBIDDEN)})",
+            )
+        )
+    else:
+        out.append(_check(column.name, "holds a NUL character", f"contains({raw}, chr(0))"))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One check of a row: the column it is reported on, why, and when it fails."""
+
+    column: str
+    reason: str
+    failed_when: str  # SQL over the stage: `t_<col>`, `p_<col>` and context `c_<name>`
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,20 +86,14 @@ class Plan:
     context_select: str = "NULL AS c_none"
     tz_expr: str = "'UTC'"
     derived: tuple[tuple[str, str], ...] = ()  # (output column, SQL over typed/context columns)
-    row_checks: tuple = ()  # validate.Check instances
+    row_checks: tuple[Check, ...] = ()
     # The timestamp whose day in the program's zone is `local_date`; the context then
     # selects the zone as `c_tz` and its number in `ref_programs` as `c_zone`.
     local_date_of: str | None = None
 
 
-def _check(column: str, reason: str, failed_when: str):
-    from upswing.ingest.validate import Check  # one class, defined with the validator
-
+def _check(column: str, reason: str, failed_when: str) -> Check:
     return Check(column, reason, failed_when)
-
-
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 _AGENT_JOINS = (
@@ -220,11 +278,84 @@ def _targets(_source: str) -> Plan:
     )
 
 
+def _contracts(_source: str) -> Plan:
+    codes = ", ".join(_quote(c) for c in CATALOG)
+    judged = ", ".join(_quote(m.code) for m in CATALOG.values() if m.better is not Better.NEITHER)
+    lower = ", ".join(_quote(m.code) for m in CATALOG.values() if m.better is Better.LOWER)
+    metric = "lower(r_metric)"
+    credit = ("r_credit_percent_per_point", "r_credit_cap_percent")
+    return Plan(
+        context_joins="LEFT JOIN ref_programs p ON p.program_id = raw.r_program_id",
+        context_select="p.program_id AS c_program",
+        row_checks=(
+            _check(
+                "program_id", "unknown program", "r_program_id IS NOT NULL AND c_program IS NULL"
+            ),
+            _check(
+                "metric",
+                f"not a metric of the catalog ({', '.join(CATALOG)})",
+                f"r_metric IS NOT NULL AND {metric} NOT IN ({codes})",
+            ),
+            _check(
+                "metric",
+                "volume has no better direction: it takes no floor",
+                f"{metric} IN ({codes}) AND {metric} NOT IN ({judged})",
+            ),
+            _check(
+                "target",
+                "the target is worse than the floor",
+                f"({metric} IN ({lower}) AND t_target > t_floor) OR "
+                f"({metric} NOT IN ({lower}) AND t_target < t_floor)",
+            ),
+            _check(
+                credit[0],
+                "give credit_percent_per_point and credit_cap_percent together",
+                f"({credit[0]} IS NULL) <> ({credit[1]} IS NULL)",
+            ),
+            _check(
+                "credit_cap_percent",
+                "must be above 0 and at most 100",
+                "t_credit_cap_percent <= 0 OR t_credit_cap_percent > 100",
+            ),
+            *(
+                _check(name, "must be above 0", f"t_{name} <= 0")
+                for name in ("credit_percent_per_point", "credit_points_per_step")
+            ),
+            *(
+                _check(name, "must be a whole number from 1 to 36", _not_count(name))
+                for name in ("corrective_after", "review_after", "rolling_months")
+            ),
+            _check(
+                "review_after",
+                "must be more breaches than corrective_after",
+                "t_review_after <= coalesce(t_corrective_after, 2)",
+            ),
+            _check("monthly_fee", "may not be negative", "t_monthly_fee < 0"),
+        ),
+        derived=(("metric", f"{metric}"),),
+    )
+
+
+def _not_count(name: str) -> str:
+    return (
+        f"t_{name} IS NOT NULL AND (t_{name} <> floor(t_{name}) OR t_{name} NOT BETWEEN 1 AND 36)"
+    )
+
+
 def _roster(_source: str) -> Plan:
     return Plan(
-        context_joins="LEFT JOIN ref_teams tm ON tm.team_id = raw.r_team_id",
-        context_select="tm.program_id AS c_team_program",
+        context_joins=(
+            "LEFT JOIN ref_teams tm ON tm.team_id = raw.r_team_id "
+            "LEFT JOIN ref_programs p ON p.program_id = raw.r_program_id"
+        ),
+        context_select="tm.program_id AS c_team_program, p.program_id AS c_program_known",
         row_checks=(
+            _check(
+                "time_zone",
+                "no time zone for a new program: add a time_zone column or give one with "
+                "--time-zone (naive times are read in it)",
+                "r_time_zone IS NULL AND c_program_known IS NULL",
+            ),
             _check(
                 "team_id",
                 "the team already belongs to another program",
@@ -248,6 +379,7 @@ _PLANS = {
     "coaching": _coaching,
     "events": _events,
     "targets": _targets,
+    "contracts": _contracts,
     "roster": _roster,
 }
 

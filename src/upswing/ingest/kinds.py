@@ -2,12 +2,18 @@
 
 Every reader, mapping and adapter produces these columns; the validator checks them;
 the writers store them. One place to change a column.
+
+Kinds whose rows are a feature's records (targets, coaching) are stored by the feature that
+owns them: each registers its writer here from its `AppConfig.ready()` (`register_writer`),
+so ingest imports no feature. The roster is the organisation's, which ingest reads anyway.
 """
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 
 class ColumnType(enum.StrEnum):
@@ -26,6 +32,7 @@ class Destination(enum.StrEnum):
     ORG = "org"
     COACHING = "coaching"
     TARGETS = "targets"
+    GOVERNANCE = "governance"
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +82,8 @@ SURVEY_KINDS = ("csat", "nps", "ces")
 # score ranges per survey kind, inclusive
 SURVEY_RANGES = {"csat": (1, 5), "nps": (0, 10), "ces": (1, 7)}
 COACHING_KINDS = ("one_to_one", "side_by_side", "training", "workshop")
+CONTRACT_WINDOWS = ("week", "month")
+CONTRACT_LEVELS = ("program",)
 EVENT_KINDS = ("outage", "understaffing", "volume_spike", "policy_change", "tool_change")
 
 KINDS: dict[str, Kind] = {
@@ -105,7 +114,7 @@ KINDS: dict[str, Kind] = {
                 Column("interaction_id", required=True),
                 Column("agent_id", required=True),
                 Column("started_at", TS, required=True),
-                Column("handle_seconds", S, required=True),
+                Column("handle_seconds", S),  # optional: a call log may have no handle time
                 Column("program_id"),
                 Column("channel", C, choices=CHANNELS, default="other"),
                 Column("answered", B, default="true"),
@@ -193,6 +202,33 @@ KINDS: dict[str, Kind] = {
             key=("program_id", "team_id", "metric", "effective_from"),
             destination=Destination.TARGETS,
         ),
+        Kind(
+            "contracts",
+            (
+                Column("program_id", required=True),
+                Column("version", required=True),
+                Column("effective_from", D, required=True),
+                Column("metric", required=True),
+                Column("floor", N, required=True),
+                Column("target", N),
+                Column("window", C, choices=CONTRACT_WINDOWS, default="month"),
+                Column("level", C, choices=CONTRACT_LEVELS, default="program"),
+                Column("source"),
+                Column("vendor_id"),
+                Column("vendor_name"),
+                Column("service_line"),
+                Column("corrective_after", N),
+                Column("review_after", N),
+                Column("rolling_months", N),
+                Column("monthly_fee", N),
+                Column("currency"),
+                Column("credit_percent_per_point", N),
+                Column("credit_points_per_step", N),
+                Column("credit_cap_percent", N),
+            ),
+            key=("program_id", "version", "metric", "window"),
+            destination=Destination.GOVERNANCE,
+        ),
     )
 }
 
@@ -202,3 +238,38 @@ def get_kind(name: str) -> Kind:
         return KINDS[name]
     except KeyError:
         raise KeyError(f"unknown kind {name!r}; kinds: {', '.join(KINDS)}") from None
+
+
+# A feature's writer: (validated rows as dicts, the import's source) -> UpsertCounts.
+RecordWriter = Callable[[list[dict], str], Any]
+
+_RECORD_WRITERS: dict[str, RecordWriter] = {}
+
+
+def register_writer(kind_name: str, writer: RecordWriter) -> None:
+    """Say which feature function stores the validated rows of a records kind (called from
+    the feature's `AppConfig.ready()`). Facts kinds go to the warehouse and take none."""
+    kind = get_kind(kind_name)
+    if kind.destination is Destination.WAREHOUSE:
+        raise ValueError(f"the {kind_name!r} import writes warehouse facts; it takes no writer")
+    _RECORD_WRITERS[kind_name] = writer
+
+
+def writer_for(kind: Kind) -> RecordWriter:
+    try:
+        return _RECORD_WRITERS[kind.name]
+    except KeyError:
+        raise LookupError(f"no installed feature stores the {kind.name!r} import") from None
+
+
+def describe_kinds() -> str:
+    """Every kind and its columns (required ones marked *), for `upswing import --help`."""
+    lines = ["\b", "Kinds and their columns (* required; docs/import.md has units and scales):"]
+    for kind in KINDS.values():
+        columns = ", ".join(
+            f"{c.name}{'*' if c.required else ''}"
+            + (f" ({'/'.join(c.choices)})" if c.choices else "")
+            for c in kind.columns
+        )
+        lines.append(f"  {kind.name}: {columns}")
+    return "\n".join(lines)

@@ -2,7 +2,10 @@
 
 Every value is read as text so that validation, not the reader, decides what is wrong and
 says so with the original value. CSV, JSON Lines and Parquet are read by DuckDB itself;
-XLSX goes through openpyxl after zip-bomb checks.
+XLSX goes through openpyxl after zip-bomb checks. A CSV file's encoding and delimiter are
+sniffed (`upswing.ingest.sniff`) and stated in the import report; a file that cannot be read
+is described in our own words (the line and what is wrong), never with the engine's message
+or the server's path.
 """
 
 from __future__ import annotations
@@ -15,15 +18,22 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from upswing.ingest import sniff
+from upswing.ingest.sniff import ReadError
+from upswing.warehouse.sql import ident as _ident
+from upswing.warehouse.sql import literal as _sql_string
 
-class ReadError(ValueError):
-    """The file cannot be read at all (format, encoding, archive)."""
+__all__ = ["RawFile", "ReadError", "check_xlsx_archive", "drop_relation", "read_raw"]
 
-
-XLSX_MAX_UNPACKED = 500_000_000
+# A workbook is refused before it is opened when its archive says it expands past these
+# (Python's zip reader never inflates a member past its declared size, so the declared sizes
+# bound the work), and while it is read past XLSX_MAX_CELLS cells: larger data belongs in CSV
+# or Parquet, which are streamed.
+XLSX_MAX_UNPACKED = 200_000_000
 XLSX_MAX_MEMBERS = 10_000
 XLSX_MAX_RATIO = 200
 XLSX_RATIO_CHECK_ABOVE = 10_000_000
+XLSX_MAX_CELLS = 5_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +41,7 @@ class RawFile:
     relation: str  # name of a DuckDB temp table with text columns and `_line`
     columns: tuple[str, ...]  # the file's own column names, in order
     line_label: str  # what `_line` counts: "line" (CSV, JSONL) or "row" (XLSX, Parquet)
+    read_as: str = ""  # how a text file was read, e.g. "semicolon-separated, Windows-1252"
 
 
 def detect_format(path: Path) -> str:
@@ -59,10 +70,12 @@ def read_raw(
     the scan (no copy; line numbers may run early after multi-line quoted values), which is
     all a valid file needs; a rejected file is read again with exact lines for the report."""
     if not path.is_file():
-        raise ReadError(f"{path}: no such file")
+        raise ReadError(f"{path.name}: no such file")
     fmt = detect_format(path)
     # Offsets of timestamptz values (Parquet) are rendered in the session zone: keep it fixed.
     con.execute("SET TimeZone = 'UTC'")
+    if fmt == "csv":
+        return _read_csv(con, path, relation, exact_lines=exact_lines)
     try:
         if fmt == "xlsx":
             con.register("xlsx_rows", read_xlsx_as_text(path))
@@ -70,34 +83,73 @@ def read_raw(
         elif fmt == "jsonl":
             _materialize(con, _jsonl_scan(con, path), relation, "_line")
         else:
-            # CSV: the header is line 1; Parquet rows count from 1.
-            first = 1 if fmt == "csv" else 0
-            # Numbering rows costs a serial pass; only a rejected file needs the numbers.
-            line = f"row_number() OVER () + {first}" if exact_lines else "NULL::BIGINT"
+            line = "row_number() OVER ()" if exact_lines else "NULL::BIGINT"
             _materialize(con, _scan_sql(path, fmt), relation, line, view=not exact_lines)
-            if fmt == "csv" and exact_lines:
-                _count_lines_of_multiline_records(con, relation)
     except duckdb.Error as exc:
-        raise ReadError(
-            f"{path.name}: cannot be read as {fmt.upper()}: {_first_line(exc)}"
-        ) from exc
+        raise ReadError(f"{path.name}: cannot be read as {fmt.upper()}") from exc
     finally:
         if fmt == "xlsx":
             con.unregister("xlsx_rows")
-    columns = tuple(r[0] for r in con.execute(f"DESCRIBE {relation}").fetchall() if r[0] != "_line")
-    return RawFile(relation, columns, "row" if fmt in {"xlsx", "parquet"} else "line")
+    label = "row" if fmt in {"xlsx", "parquet"} else "line"
+    return RawFile(relation, _columns(con, relation), label)
+
+
+def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> tuple[str, ...]:
+    return tuple(r[0] for r in con.execute(f"DESCRIBE {relation}").fetchall() if r[0] != "_line")
+
+
+def _read_csv(
+    con: duckdb.DuckDBPyConnection, path: Path, relation: str, *, exact_lines: bool
+) -> RawFile:
+    """A delimited text file in any of the sniffed encodings. A file that is not UTF-8 is
+    copied as UTF-8 first (and that copy is read into a table, then deleted)."""
+    dialect = sniff.sniff_text(path)
+    sniff.check_header(path, dialect)
+    source, copy = path, None
+    if dialect.transcode:
+        copy = sniff.transcode_to_utf8(path, dialect)
+        source = copy
+    try:
+        view = not exact_lines and copy is None
+        _scan_csv(con, source, relation, dialect, exact_lines=exact_lines, view=view)
+    except duckdb.Error as exc:
+        if copy is None and sniff.is_encoding_error(exc):
+            # Valid UTF-8 at the start, not further on: read it as Windows-1252 instead.
+            dialect = sniff.as_single_byte(dialect)
+            copy = sniff.transcode_to_utf8(path, dialect)
+            try:
+                _scan_csv(con, copy, relation, dialect, exact_lines=exact_lines, view=False)
+            except duckdb.Error as again:
+                raise sniff.describe_csv_failure(path, dialect) from again
+        else:
+            raise sniff.describe_csv_failure(path, dialect) from exc
+    finally:
+        if copy is not None:
+            copy.unlink(missing_ok=True)
+    return RawFile(relation, _columns(con, relation), "line", dialect.describe())
+
+
+def _scan_csv(con, source: Path, relation: str, dialect, *, exact_lines: bool, view: bool):
+    # The header is line 1. Numbering rows costs a serial pass; only a rejected file needs it.
+    line = "row_number() OVER () + 1" if exact_lines else "NULL::BIGINT"
+    _materialize(con, _csv_sql(source, dialect.delimiter), relation, line, view=view)
+    if exact_lines:
+        _count_lines_of_multiline_records(con, relation)
+
+
+def _csv_sql(path: Path, delimiter: str) -> str:
+    delim = {"\t": "\\t"}.get(delimiter, delimiter).replace("'", "''")
+    # skip = 0 and no comment character: DuckDB's sniffer would otherwise drop leading lines
+    # it takes for a preamble and every line starting with '#'.
+    return (
+        f"read_csv({_sql_string(str(path))}, all_varchar = true, header = true, "
+        f"delim = '{delim}', quote = '\"', escape = '\"', strict_mode = true, "
+        "null_padding = false, encoding = 'utf-8', skip = 0, comment = '')"
+    )
 
 
 def _scan_sql(path: Path, fmt: str) -> str:
-    literal = _sql_string(str(path))
-    if fmt == "csv":
-        delim = "\\t" if path.suffix.lower() == ".tsv" else ","
-        return (
-            f"read_csv({literal}, all_varchar = true, header = true, delim = '{delim}', "
-            "quote = '\"', escape = '\"', strict_mode = true, null_padding = false, "
-            "encoding = 'utf-8')"
-        )
-    return f"read_parquet({literal})"
+    return f"read_parquet({_sql_string(str(path))})"
 
 
 def _jsonl_scan(con: duckdb.DuckDBPyConnection, path: Path) -> str:
@@ -200,11 +252,25 @@ def _count_lines_of_multiline_records(con: duckdb.DuckDBPyConnection, relation: 
 
 
 def read_xlsx_as_text(path: Path) -> pa.Table:
-    """The first sheet as text columns; refuses archives that would expand too far."""
+    """The first sheet as text columns; refuses archives that would expand too far, sheets
+    of more than XLSX_MAX_CELLS cells and damaged workbooks (in our words, not the parser's)."""
     check_xlsx_archive(path)
+    try:
+        return _xlsx_table(path)
+    except ReadError:
+        raise
+    except Exception as exc:  # openpyxl and its XML and zip readers raise many kinds
+        raise ReadError(
+            f"{path.name}: the workbook is damaged (its XML or its archive cannot be read); "
+            "open it in a spreadsheet program, save it again, or export it as CSV"
+        ) from exc
+
+
+def _xlsx_table(path: Path) -> pa.Table:
     import openpyxl  # imported here: only XLSX imports pay for it
 
     book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    rows = None
     try:
         rows = book.worksheets[0].iter_rows(values_only=True)
         header = next(rows, None)
@@ -213,21 +279,43 @@ def read_xlsx_as_text(path: Path) -> pa.Table:
         names = [
             str(h).strip() if h is not None else f"column_{i + 1}" for i, h in enumerate(header)
         ]
+        _check_names(path, names)
         columns: list[list[str | None]] = [[] for _ in names]
         lines: list[int] = []
+        cells = 0
         for number, row in enumerate(rows, start=2):
+            cells += len(row) if row else 0
+            if cells > XLSX_MAX_CELLS:
+                raise ReadError(
+                    f"{path.name}: the sheet has more than {XLSX_MAX_CELLS:,} cells; "
+                    "export it as CSV or Parquet to import it"
+                )
             if row is None or all(v is None for v in row):
                 continue
             lines.append(number)
             for i in range(len(names)):
                 columns[i].append(_cell_text(row[i] if i < len(row) else None))
     finally:
+        if rows is not None:
+            rows.close()  # the sheet's reader holds the archive open until it is closed
         book.close()
     data = {"_line": pa.array(lines, pa.int64())}
     data.update(
         {name: pa.array(col, pa.string()) for name, col in zip(names, columns, strict=True)}
     )
     return pa.table(data)
+
+
+def _check_names(path: Path, names: list[str]) -> None:
+    seen: dict[str, int] = {}
+    for position, name in enumerate(names, start=1):
+        key = name.lower()
+        if key in seen:
+            raise ReadError(
+                f"{path.name}: the header names the column {name!r} twice (columns "
+                f"{seen[key]} and {position}); rename one and import again"
+            )
+        seen[key] = position
 
 
 def check_xlsx_archive(path: Path) -> None:
@@ -238,8 +326,8 @@ def check_xlsx_archive(path: Path) -> None:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
             names = {i.filename for i in infos}
-    except zipfile.BadZipFile as exc:
-        raise ReadError(f"{path.name}: damaged XLSX archive: {exc}") from exc
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ReadError(f"{path.name}: the XLSX archive is damaged and cannot be opened") from exc
     if (
         len(infos) > XLSX_MAX_MEMBERS
         or sum(i.file_size for i in infos) > XLSX_MAX_UNPACKED
@@ -269,15 +357,3 @@ def _cell_text(value: object) -> str | None:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _sql_string(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0]

@@ -7,17 +7,21 @@ their line, column, original value and reason.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import duckdb
 
 from upswing.ingest import checks
+from upswing.ingest.checks import Check
 from upswing.ingest.kinds import Column, ColumnType, Kind
 from upswing.ingest.mapping import ident, literal
 from upswing.ingest.readers import drop_relation
 
 MAX_REPORTED = 50
+LINES_PER_GROUP = 5  # the first lines named for each column and reason
 STAGE = "stage_rows"  # a view: canonical columns, derived columns, `_errors`
 STAGE_TYPED = "stage_typed"  # the one materialized copy of the file
 STAGE_OUT = "stage_out"  # a view: the rows as they are written (with their local day)
@@ -32,16 +36,38 @@ class RowError:
 
 
 @dataclass(frozen=True, slots=True)
-class Problems:
-    errors: tuple[RowError, ...]  # the first MAX_REPORTED, by line
-    count: int  # all of them
+class ProblemGroup:
+    """Every row failing one check: how many, the first lines, and the first line's value."""
+
+    column: str
+    reason: str
+    count: int
+    lines: tuple[int, ...]  # the first LINES_PER_GROUP
+    value: str | None  # the value on the first line
 
 
 @dataclass(frozen=True, slots=True)
-class Check:
-    column: str
-    reason: str
-    failed_when: str  # SQL over the stage: `t_<col>`, `p_<col>` and context `c_<name>`
+class Problems:
+    errors: tuple[RowError, ...]  # the first MAX_REPORTED, by line
+    count: int  # all of them
+    groups: tuple[ProblemGroup, ...] = ()  # by column and reason, the largest first
+
+
+@dataclass(frozen=True, slots=True)
+class DateRange:
+    """Timestamps and dates outside [earliest, latest] are refused as implausible: a year 1
+    or 9999 in an export is a placeholder or a typo, and breaks every period computed."""
+
+    earliest: dt.date
+    latest: dt.date
+
+    @classmethod
+    def default(cls, today: dt.date | None = None) -> DateRange:
+        today = today or dt.datetime.now(dt.UTC).date()
+        return cls(dt.date(2000, 1, 1), today + dt.timedelta(days=1))
+
+    def describe(self) -> str:
+        return f"{self.earliest.isoformat()} to {self.latest.isoformat()}"
 
 
 _OFFSET = r"\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|z|[+-]\d{2}(:?\d{2})?)$"
@@ -79,20 +105,26 @@ def typed_sql(column: Column, raw: str, tz: str) -> str:
             return raw
 
 
-def column_checks(column: Column, *, required: bool = True) -> list[Check]:
+def column_checks(
+    column: Column, *, required: bool = True, dates: DateRange | None = None
+) -> list[Check]:
     """Checks of one column, over the stage: `p_<col>` (a value was given) and `t_<col>`
     (its typed value, NULL when it does not parse)."""
     given, typed = f"p_{column.name}", f"t_{column.name}"
+    dates = dates or DateRange.default()
     out = []
     if column.required and required:
         out.append(Check(column.name, "required value is missing", f"NOT {given}"))
+    out += checks.text_checks(column)
     match column.type:
         case ColumnType.TIMESTAMP:
             out.append(
                 _invalid(column, "not an ISO 8601 timestamp (e.g. 2026-10-05T09:30:00+02:00)")
             )
+            out.append(_outside(column, dates, "TIMESTAMPTZ", "00:00:00+00", "23:59:59.999999+00"))
         case ColumnType.DATE:
             out.append(_invalid(column, "not an ISO 8601 date (YYYY-MM-DD)"))
+            out.append(_outside(column, dates, "DATE", "", ""))
         case ColumnType.SECONDS:
             out.append(_invalid(column, "not a number of seconds", finite=True))
             out.append(Check(column.name, "negative seconds", f"{typed} < 0"))
@@ -127,6 +159,17 @@ def _invalid(column: Column, reason: str, *, finite: bool = False) -> Check:
     return Check(column.name, reason, f"{given} AND ({bad})")
 
 
+def _outside(column: Column, dates: DateRange, sql_type: str, start: str, end: str) -> Check:
+    typed = f"t_{column.name}"
+    low = literal(f"{dates.earliest.isoformat()} {start}".strip())
+    high = literal(f"{dates.latest.isoformat()} {end}".strip())
+    return Check(
+        column.name,
+        f"outside the plausible dates {dates.describe()} (a placeholder or a typo?)",
+        f"{typed} < {sql_type} {low} OR {typed} > {sql_type} {high}",
+    )
+
+
 _TEXT_TYPES = {ColumnType.TEXT, ColumnType.CHOICE, ColumnType.TIME_ZONE}
 
 
@@ -154,6 +197,8 @@ def build_stage(
     source: str,
     optional: frozenset[str] = frozenset(),
     materialize: bool = True,
+    mapping_checks: Sequence = (),
+    dates: DateRange | None = None,
 ) -> list[Check]:
     """Type the file once into STAGE_TYPED (`t_` typed values, `p_` presence, `c_` context);
     STAGE is a view over it with the canonical and derived columns and the `_errors` bits.
@@ -162,14 +207,28 @@ def build_stage(
     columns. `optional` names required columns a source never has (they may be empty).
     With `materialize=False` STAGE_TYPED is a view too: the file is typed and checked while
     it is read, by whatever reads STAGE_OUT (a source's first import, streamed in one pass).
+    `mapping_checks` are a mapping's conversions (upswing.ingest.mapping.MappingCheck): a row
+    whose flag is set fails that check instead of the column's own.
     """
     plan = checks.plan_for(kind, source)
     raw_cols = [f"{_raw_value(c, present)} AS r_{c.name}" for c in kind.columns]
-    all_checks = [
-        chk for c in kind.columns for chk in column_checks(c, required=c.name not in optional)
-    ] + [
-        Check(chk.column, chk.reason, _over_stage(chk.failed_when, kind)) for chk in plan.row_checks
+    raw_cols += [m.flag for m in mapping_checks]
+    flags_of: dict[str, list[str]] = {}
+    for m in mapping_checks:
+        flags_of.setdefault(m.column, []).append(m.flag)
+    column_level = [
+        _unless(chk, flags_of.get(c.name, ()))
+        for c in kind.columns
+        for chk in column_checks(c, required=c.name not in optional, dates=dates)
     ]
+    all_checks = (
+        column_level
+        + [Check(m.column, m.reason, m.flag) for m in mapping_checks]
+        + [
+            Check(chk.column, chk.reason, _over_stage(chk.failed_when, kind))
+            for chk in plan.row_checks
+        ]
+    )
     if len(all_checks) > 62:
         raise RuntimeError(f"{kind.name}: too many checks for one bitmask")
     # An unknown zone (unknown agent or program) is reported as such; the value itself is
@@ -323,6 +382,13 @@ def local_date_sql(con: duckdb.DuckDBPyConnection, column: str) -> tuple[str, st
     return f"CASE WHEN o.day_no IS NULL THEN {exact} ELSE {local} END", join
 
 
+def _unless(chk: Check, flags: Sequence[str]) -> Check:
+    """A column's own check, skipped on rows where the mapping's conversion already failed."""
+    if not flags:
+        return chk
+    return Check(chk.column, chk.reason, f"({chk.failed_when}) AND NOT ({' OR '.join(flags)})")
+
+
 def _raw_value(column: Column, present: set[str]) -> str:
     raw = ident(column.name) if column.name in present else "CAST(NULL AS VARCHAR)"
     if column.default is not None:
@@ -348,6 +414,7 @@ def collect_problems(
     total = int(bit_count) + int(extra_count)
     if total == 0 or count_only:
         return Problems((), total)
+    groups = _bit_groups(con, canonical_sql, all_checks) + _cross_row_groups(con, kind)
     flagged = con.execute(
         f"SELECT _line, _errors FROM {STAGE} WHERE _errors <> 0 ORDER BY _line LIMIT {MAX_REPORTED}"
     ).fetchall()
@@ -364,7 +431,43 @@ def collect_problems(
         ).fetchall()
         errors += [RowError(*row) for row in rows]
     errors.sort(key=lambda e: (e.line, e.column))
-    return Problems(tuple(errors[:MAX_REPORTED]), total)
+    groups.sort(key=lambda g: (-g.count, g.lines[:1], g.column))
+    return Problems(tuple(errors[:MAX_REPORTED]), total, tuple(groups))
+
+
+def _bit_groups(
+    con: duckdb.DuckDBPyConnection, canonical_sql: str, all_checks: list[Check]
+) -> list[ProblemGroup]:
+    parts = []
+    for i in range(len(all_checks)):
+        hit = f"_errors & {1 << i} <> 0"
+        parts.append(
+            f"count(*) FILTER (WHERE {hit}), "
+            f"(list(_line ORDER BY _line) FILTER (WHERE {hit}))[1:{LINES_PER_GROUP}]"
+        )
+    row = con.execute(f"SELECT {', '.join(parts)} FROM {STAGE} WHERE _errors <> 0").fetchone()
+    found = [
+        (chk, int(row[2 * i]), tuple(row[2 * i + 1] or ()))
+        for i, chk in enumerate(all_checks)
+        if row[2 * i]
+    ]
+    values = _raw_values(con, canonical_sql, sorted({lines[0] for _, _, lines in found}))
+    return [
+        ProblemGroup(chk.column, chk.reason, n, lines, values.get((lines[0], chk.column)))
+        for chk, n, lines in found
+    ]
+
+
+def _cross_row_groups(con: duckdb.DuckDBPyConnection, kind: Kind) -> list[ProblemGroup]:
+    """Problems across rows, grouped by column and reason (without the other row's line)."""
+    sql = checks.cross_row_sql(kind, STAGE)
+    reason = r"regexp_replace(reason, ' ?\((first )?(on )?line \d+\)', '', 'g')"
+    rows = con.execute(
+        f'SELECT "column", {reason} AS r, count(*), '
+        f"list(line ORDER BY line)[1:{LINES_PER_GROUP}], arg_min(value, line) "
+        f"FROM ({sql}) GROUP BY ALL"
+    ).fetchall()
+    return [ProblemGroup(c, r, int(n), tuple(lines), v) for c, r, n, lines, v in rows]
 
 
 def _raw_values(

@@ -8,15 +8,13 @@ from collections.abc import Callable
 import duckdb
 import pyarrow as pa
 
-from upswing.coaching.actions import do_import_coaching
 from upswing.ingest import checks
-from upswing.ingest.kinds import Destination, Kind
+from upswing.ingest.kinds import Destination, Kind, writer_for
 from upswing.ingest.mapping import literal
 from upswing.ingest.validate import STAGE, STAGE_OUT, cache_zone_offsets
 from upswing.org.actions import do_import_roster
 from upswing.org.models import Agent, Membership, Program, Team
-from upswing.performance.actions import do_import_targets
-from upswing.warehouse import store
+from upswing.warehouse import reads, store
 from upswing.warehouse.connection import Warehouse
 from upswing.warehouse.schema import FACT_TABLES
 from upswing.warehouse.store import Batch, UpsertCounts, mark_everything_dirty, upsert
@@ -92,8 +90,7 @@ def _register_interactions(con: duckdb.DuckDBPyConnection, wh: Warehouse) -> Non
             "SELECT source, interaction_id, program_id FROM interactions"
         )
         return
-    t = wh.ibis.table("interactions").select("source", "interaction_id", "program_id")
-    _replace(con, "ref_interactions", t.to_pyarrow())
+    _replace(con, "ref_interactions", reads.interaction_keys(wh.ibis).to_pyarrow())
 
 
 def _replace(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
@@ -107,12 +104,10 @@ def write(kind: Kind, con, wh: Warehouse, *, source, batch_id, file_name, file_s
     if kind.destination is Destination.WAREHOUSE:
         return _write_facts(kind, con, wh, batch)
     records = con.execute(f"SELECT * FROM {STAGE} ORDER BY _line").to_arrow_table().to_pylist()
-    writer = {
-        "roster": do_import_roster,
-        "targets": do_import_targets,
-        "coaching": do_import_coaching,
-    }
-    counts = writer[kind.name](records, source)
+    # The roster is the organisation every import is checked against (ingest reads it for
+    # its references); the other records kinds are stored by the feature that registered them.
+    writer = do_import_roster if kind.name == "roster" else writer_for(kind)
+    counts = writer(records, source)
     if kind.name == "roster":
         programs = sorted({r["program_id"] for r in records})
         mark_everything_dirty(wh.session(), programs, batch_id)

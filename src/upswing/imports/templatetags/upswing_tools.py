@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from upswing.audit.access import can_browse_audit
 from upswing.imports.access import can_import
-from upswing.org.access import reach_of
+from upswing.targets.access import may_read_targets
 
 register = template.Library()
 
@@ -17,9 +17,8 @@ register = template.Library()
 def tool_links(user) -> list[tuple[str, str]]:
     if user is None or not user.is_authenticated:
         return []
-    reach = reach_of(user)
     links = []
-    if reach.is_admin or reach.sees_people or reach.report_clients or reach.report_programs:
+    if may_read_targets(user):
         links.append(("Targets", reverse("performance:targets_index")))
     if can_import(user):
         links.append(("Imports", reverse("imports:index")))

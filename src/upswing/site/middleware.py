@@ -38,3 +38,36 @@ class StaticFilesMiddleware(WhiteNoiseMiddleware):
         if str(root) == str(settings.STATIC_ROOT) and not os.path.isdir(root):
             return
         super().add_files(root, prefix=prefix)
+
+
+class ControlCharactersMiddleware:
+    """A query parameter holding a NUL or another control character is a bad request (400).
+
+    No id, filter or search term contains one; passed on, a NUL reaches the database or the
+    warehouse, where PostgreSQL refuses it with an error (a 500). Tabs and line breaks are
+    allowed (a pasted search term may carry them). Form fields are checked by Django's own
+    `ProhibitNullCharactersValidator`.
+    """
+
+    BAD = frozenset(chr(c) for c in [*range(0, 9), 11, 12, *range(14, 32), 127])
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for key, values in request.GET.lists():
+            for text in (key, *values):
+                if self.BAD.intersection(text):
+                    return self._refuse(request, key)
+        return self.get_response(request)
+
+    def _refuse(self, request, key: str):
+        from django.shortcuts import render
+
+        name = "".join(ch if ch not in self.BAD else "?" for ch in key)[:50]
+        message = f"The parameter “{name}” holds a control character (such as NUL): remove it."
+        if request.path.startswith("/api/"):
+            from django.http import JsonResponse
+
+            return JsonResponse({"detail": message}, status=400)
+        return render(request, "site/bad_request.html", {"message": message}, status=400)

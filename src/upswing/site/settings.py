@@ -33,12 +33,24 @@ INSTALLED_APPS = [
     "upswing.site.apps.SiteConfig",
     "upswing.org",
     "upswing.performance",
+    "upswing.scorecards",
+    "upswing.findings",
+    "upswing.targets",
     "upswing.coaching",
     "upswing.plans",
     "upswing.audit",
     "upswing.imports",
+    "upswing.privacy",
     "ninja",  # the API docs page, rendered from its bundled static files (no CDN)
     "upswing.api",
+    "upswing.feedback",
+    "upswing.quality",
+    "upswing.governance",
+    "upswing.today",
+    "upswing.tables",
+    "django_tasks",
+    "django_tasks_db",
+    "upswing.jobs",
 ]
 
 MIDDLEWARE = [
@@ -51,12 +63,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "upswing.site.middleware.ControlCharactersMiddleware",  # a NUL in a parameter: 400
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "upswing.site.middleware.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes asks: it turns a lockout into a 429 page.
     "axes.middleware.AxesMiddleware",
+    # A warehouse busy with an import or a refresh: 503 with Retry-After, not a traceback.
+    "upswing.jobs.middleware.WarehouseBusyMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -168,6 +183,7 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBU
 # Absolute session lifetime: one shift (ASVS 7.3.2).
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 10 * 3600)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+CSRF_FAILURE_VIEW = "upswing.site.errors.csrf_failure"  # a styled page that says what to do
 # Content-Security-Policy: scripts and styles only from our own static files (no CDN).
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -211,3 +227,67 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "upswing@localhost")
+
+# 360 feedback: the fewest anonymous raters behind any shown number (hard floor 3), and behind
+# shown comments (at least as many). A cycle may raise them, never lower them.
+UPSWING_FEEDBACK_MIN_RATERS = env_int("UPSWING_FEEDBACK_MIN_RATERS", 5)
+UPSWING_FEEDBACK_MIN_COMMENTERS = env_int("UPSWING_FEEDBACK_MIN_COMMENTERS", 7)
+# The job queue (upswing.jobs): tasks stored in the operational database, run by
+# `upswing worker` (started beside the web server by `upswing serve`).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+# Each task runs in a child process with these limits: wall-clock seconds and address space.
+UPSWING_JOB_TIME_LIMIT = env_int("UPSWING_JOB_TIME_LIMIT", 3600)
+UPSWING_JOB_MEMORY_MB = env_int("UPSWING_JOB_MEMORY_MB", 4096)
+# A worker silent for this many seconds is taken for dead: its task is retried (up to
+# UPSWING_JOB_MAX_ATTEMPTS runs in all) or failed.
+UPSWING_JOB_LEASE_SECONDS = env_int("UPSWING_JOB_LEASE_SECONDS", 60)
+UPSWING_JOB_MAX_ATTEMPTS = env_int("UPSWING_JOB_MAX_ATTEMPTS", 2)
+# `upswing serve` starts one worker beside the web server unless this is 0.
+UPSWING_SERVE_WORKER = env_bool("UPSWING_SERVE_WORKER", True)
+# Seconds POST /api/imports waits for the worker's outcome before answering 202.
+UPSWING_API_IMPORT_WAIT = env_int("UPSWING_API_IMPORT_WAIT", 30)
+# Seconds a web request waits for the warehouse's writer before answering 503.
+UPSWING_WEB_WAREHOUSE_WAIT = env_int("UPSWING_WEB_WAREHOUSE_WAIT", 5)
+# The nightly jobs, as `name@HH:MM` (daily, TIME_ZONE) or `name/MINUTES` (every N minutes),
+# comma-separated; names in upswing.jobs.schedule.JOBS. Empty: no schedule.
+UPSWING_SCHEDULE = env_str(
+    "UPSWING_SCHEDULE",
+    "pull_zendesk/60,pull_freshdesk/60,refresh@02:00,diagnose@02:30,nudge@07:00,governance_reports@07:30",
+)
+
+# Pull connectors: credentials from the environment; a connector without them is off.
+ZENDESK_URL = env_str("ZENDESK_URL")  # e.g. https://acme.zendesk.com
+ZENDESK_EMAIL = env_str("ZENDESK_EMAIL")
+ZENDESK_API_TOKEN = env_secret("ZENDESK_API_TOKEN")
+# First pull: tickets updated since this day (ISO date); later pulls resume from the cursor.
+ZENDESK_START_DATE = env_str("ZENDESK_START_DATE")
+FRESHDESK_URL = env_str("FRESHDESK_URL")  # e.g. https://acme.freshdesk.com
+FRESHDESK_API_KEY = env_secret("FRESHDESK_API_KEY")
+FRESHDESK_START_DATE = env_str("FRESHDESK_START_DATE")
+# Longest wait honoured from a 429's Retry-After, and retries of one page before giving up.
+UPSWING_CONNECTOR_MAX_WAIT = env_int("UPSWING_CONNECTOR_MAX_WAIT", 300)
+UPSWING_CONNECTOR_RETRIES = env_int("UPSWING_CONNECTOR_RETRIES", 5)
+# The key of the audit trail's hash chain (`upswing audit verify`). Kept out of the database so
+# that its users cannot rewrite the trail undetected; falls back to SECRET_KEY. Set it on its
+# own to rotate SECRET_KEY freely: changing this key makes every stored event fail verify.
+UPSWING_AUDIT_KEY = env_secret("UPSWING_AUDIT_KEY")
+
+# Single sign-on with OpenID Connect (docs/deploy.md), on when UPSWING_OIDC_ISSUER is set: the
+# provider's endpoints come from its discovery document; its groups map to role grants as
+# UPSWING_OIDC_GROUP_GRANTS (JSON) says. Local accounts keep working beside it.
+UPSWING_OIDC_ISSUER = env_str("UPSWING_OIDC_ISSUER")
+OIDC_RP_CLIENT_ID = env_str("UPSWING_OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_secret("UPSWING_OIDC_CLIENT_SECRET")
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email profile groups"
+OIDC_AUTHENTICATE_CLASS = "upswing.sso.views.AuthenticateView"
+OIDC_CALLBACK_CLASS = "upswing.sso.views.CallbackView"
+OIDC_USE_PKCE = True
+UPSWING_OIDC_GROUP_GRANTS = env_str("UPSWING_OIDC_GROUP_GRANTS") or "{}"
+if UPSWING_OIDC_ISSUER:
+    AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, "upswing.sso.backend.GroupGrantsBackend"]

@@ -13,6 +13,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # The API fuzz tests call hundreds of times a minute; the throttle's own test lowers it.
 UPSWING_API_RATE = "1000000/min"
 
-# Lets this connection's test flush empty the append-only audit table
-# (see upswing/audit/append_only.py). Never set outside tests.
-UPSWING_AUDIT_ALLOW_PURGE = True
+# Tasks run inline in the test's thread; the worker's own tests start real workers.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -16,4 +16,16 @@ urlpatterns = [
     path("audit/", include("upswing.audit.urls")),
     path("plans/", include("upswing.plans.urls")),
     path("admin/", admin.site.urls),
+    path("", include("upswing.feedback.urls")),
+    path("quality/", include("upswing.quality.urls")),
+    path("oidc/", include("upswing.sso.urls")),
+    path("", include("upswing.privacy.urls")),
+    path("governance/", include("upswing.governance.urls")),
+    path("", include("upswing.today.urls")),
+    path("", include("upswing.tables.urls")),
 ]
+
+handler400 = "upswing.site.errors.bad_request"
+handler403 = "upswing.site.errors.permission_denied"
+handler404 = "upswing.site.errors.page_not_found"
+handler500 = "upswing.site.errors.server_error"

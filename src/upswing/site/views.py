@@ -1,34 +1,17 @@
-"""The web shell: the landing redirect and the sign-in pages."""
+"""The web shell: the start page at the root and the sign-in pages."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
 
-from upswing.org.access import landing_of
-
-LANDING_URL_NAMES = {
-    "agent": "performance:agent",
-    "team": "performance:team",
-    "program": "performance:program",
-}
+from upswing.today.views import start_page
 
 
-@login_required
-@never_cache
-@require_safe
 def home(request):
-    """Each role starts where its work is: an agent on their own page, a lead on their team,
-    a manager on their program, a client viewer on their program report."""
-    landing = landing_of(request.user)
-    if landing is None:
-        return render(request, "site/no_access.html")
-    kind, code = landing
-    return redirect(LANDING_URL_NAMES[kind], code=code)
+    """Each role starts on its open work (upswing.today): sessions to acknowledge, findings to
+    coach, evaluations to do, plans to review, systemic issues, program reports."""
+    return start_page(request)
 
 
 class LoginView(auth_views.LoginView):

@@ -1,0 +1,67 @@
+"""`{% load words %}`: labels for codes and names for people in templates.
+
+{{ plan.status|words }}            "hr_review" → "In HR review"
+{{ event.action|action_words }}    "plan.approve" → "Plan: approve"
+{{ event.object_type|model_words }} "plans.plan" → "Plan"
+{{ user|person }}                  the full name, else the user name (never only an e-mail)
+{{ user|person_detail }}           the e-mail or user name to show beside a name
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.apps import apps
+
+from upswing import words as vocabulary
+
+register = template.Library()
+
+
+@register.filter
+def words(code) -> str:
+    return vocabulary.words(code)
+
+
+@register.filter
+def action_words(action) -> str:
+    return vocabulary.action_words(str(action or ""))
+
+
+@register.filter
+def model_words(label) -> str:
+    """A model label "plans.plan" as its verbose name ("Plan"); unknown labels made readable."""
+    text = str(label or "")
+    try:
+        model = apps.get_model(text)
+    except (LookupError, ValueError):
+        return vocabulary.words(text.rpartition(".")[2])
+    name = str(model._meta.verbose_name)
+    return name[:1].upper() + name[1:]
+
+
+@register.filter
+def person(user, fallback: str = "") -> str:
+    """A person by name: full name, else user name, else the fallback (e.g. an audit label);
+    an e-mail address is cut to the part before @ rather than shown whole."""
+    if user is None or user == "":
+        return _no_email(fallback) or "—"
+    full = user.get_full_name().strip() if hasattr(user, "get_full_name") else ""
+    if full:
+        return full
+    name = user.get_username() if hasattr(user, "get_username") else str(user)
+    return _no_email(name) or _no_email(fallback) or "—"
+
+
+@register.filter
+def person_detail(user) -> str:
+    """What to show beside a name, smaller: the e-mail when there is one, else the user name."""
+    if user is None or user == "":
+        return ""
+    return getattr(user, "email", "") or (
+        user.get_username() if hasattr(user, "get_username") else ""
+    )
+
+
+def _no_email(text: str) -> str:
+    text = str(text or "")
+    return text.partition("@")[0] if "@" in text else text

@@ -35,3 +35,13 @@ def postgres_url() -> str:
             "UPSWING_TEST_POSTGRES_URL is not set (e.g. postgres://postgres@127.0.0.1/test)"
         )
     return url
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _audit_table_recreated_by_flush():
+    """Transactional tests are cleaned up without any way around the audit triggers."""
+    from tests.audit_reset import patch_flush
+
+    restore = patch_flush()
+    yield
+    restore()

@@ -290,8 +290,8 @@ def build_coaching_records(org: PersonaOrg) -> PersonaOrg:
       9202 A3 · 9203 A4 · 9204 A5 on 2026-10-01, while on T1
     """
     from upswing.coaching.models import ActionItem, CoachingSession
+    from upswing.findings.rules import RULES_VERSION
     from upswing.performance.models import Finding
-    from upswing.performance.rules import RULES_VERSION
 
     now = timezone.now()
     ids = {
@@ -315,6 +315,7 @@ def build_coaching_records(org: PersonaOrg) -> PersonaOrg:
         events=(),
         behaviours=(),
         sessions=(),
+        facts=None,
     ):
         starts = [dt.date.fromisocalendar(int(w[:4]), int(w[6:]), 1) for w in weeks]
         Finding.objects.create(
@@ -345,6 +346,7 @@ def build_coaching_records(org: PersonaOrg) -> PersonaOrg:
                 "events": list(events),
                 "coaching_sessions": [str(s) for s in sessions],
             },
+            facts=facts or {},
             created_at=now,
         )
 
@@ -384,6 +386,20 @@ def build_coaching_records(org: PersonaOrg) -> PersonaOrg:
             "process_fix",
             reasons=[r.format(t=team) for r in systemic],
             events=["EV-CRM"],
+            facts={
+                "basis": "event",
+                "events": [
+                    {
+                        "event_id": "EV-CRM",
+                        "kind": "tool_change",
+                        "starts_on": "2026-10-26",
+                        "ends_on": "2026-11-15",
+                        "team_id": None,
+                        "description": "new CRM release",
+                    }
+                ],
+                "pooled_n": 300,
+            },
         )
     finding(
         9107,

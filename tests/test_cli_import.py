@@ -27,7 +27,8 @@ def test_import_reports_counts_and_rejections(tmp_path, warehouse_url):
     assert out.exit_code == 0, out.output
     assert (
         out.stdout.strip()
-        == "roster.csv: 3 roster rows from default: 3 new, 0 updated, 0 unchanged"
+        == "roster.csv: 3 roster rows from default: 3 new, 0 updated, 0 unchanged "
+        "(read as comma-separated, UTF-8)"
     )
     bad = [dict(r) for r in INTERACTIONS]
     bad[2]["handle_seconds"] = "-4"
@@ -36,7 +37,7 @@ def test_import_reports_counts_and_rejections(tmp_path, warehouse_url):
     assert out.exit_code == EXIT_REJECTED
     assert out.stderr.splitlines() == [
         "calls.csv: 1 problem(s) in 3 rows; nothing was imported",
-        "calls.csv:line 4: handle_seconds = '-4': negative seconds",
+        "calls.csv: handle_seconds: negative seconds: 1 line (4); first value '-4'",
     ]
     assert warehouse_rows("interactions") == []
 
@@ -60,8 +61,10 @@ def _end_to_end(env, tmp_path) -> dict:
             assert done.returncode == 0, done.stderr
             outputs.append(done.stdout.strip())
     assert outputs[2:] == [
-        "roster.csv: 3 roster rows from default: 0 new, 0 updated, 3 unchanged",
-        "calls.csv: 3 interactions rows from default: 0 new, 0 updated, 3 unchanged",
+        "roster.csv: 3 roster rows from default: 0 new, 0 updated, 3 unchanged"
+        " (read as comma-separated, UTF-8)",
+        "calls.csv: 3 interactions rows from default: 0 new, 0 updated, 3 unchanged"
+        " (read as comma-separated, UTF-8)",
     ]
     assert run_cli(env, "refresh").returncode == 0
     card = run_cli(env, "scorecard", "--program", "P1", "--period", "2026-03", "--format", "json")

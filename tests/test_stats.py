@@ -37,8 +37,9 @@ from upswing.stats import (
 )
 from upswing.stats.student_t import ASYMPTOTIC_DF, _cornish_fisher_quantile, _newton_quantile
 
-DATA_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-REFERENCE_PATH = DATA_DIR / "reference_values.json"
+# Published reference values, each with its source (paper, table, or the package that
+# computes it); kept in the repo so a clean clone checks the statistics against them.
+REFERENCE_PATH = Path(__file__).resolve().parent / "data" / "reference_values.json"
 HANDLED_SECTIONS = {
     "wilson_score_interval",
     "icc",

@@ -3,6 +3,8 @@ signed in by session or by bearer token."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.test import Client
 
@@ -46,3 +48,22 @@ def token_for(org):
 
 def bearer(token: str) -> dict[str, str]:
     return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+
+@pytest.fixture
+def call(client, token_for):
+    """call(persona, method, path, body=None): one bearer token per persona per test."""
+    tokens: dict[str, str] = {}
+
+    def send(persona: str, method: str, path: str, body: dict | None = None):
+        headers = {}
+        if persona != "anonymous":
+            if persona not in tokens:
+                tokens[persona] = token_for(persona)
+            headers = bearer(tokens[persona])
+        if method == "GET":
+            return client.get(path, **headers)
+        data = json.dumps(body or {})
+        return client.generic(method, path, data, content_type="application/json", **headers)
+
+    return send

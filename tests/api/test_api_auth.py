@@ -205,7 +205,7 @@ def test_with_a_shared_cache_the_rate_counts_live_in_redis(org, token_for, setti
     try:
         assert statuses == [200, 200, 429]
         # What any other worker would read: the user's two calls, in the shared store.
-        keys = store.keys(f"{prefix}:*throttle_user_{org.user('lead').pk}")
+        keys = store.keys(f"{prefix}:*throttle_user_{org.user('lead').pk}:*")
         assert len(keys) == 1
     finally:
         for key in store.keys(f"{prefix}:*"):

@@ -14,6 +14,13 @@ from schemathesis.specs.openapi.checks import (
     positive_data_acceptance,
 )
 
+from factories import (
+    build_coaching_records,
+    build_persona_org,
+    build_plan_records,
+    rolled_back_at_module_end,
+)
+
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
 # A repeated query parameter (?program=a&program=b) counts as "an object" for schemathesis's
 # negative-data check, while Django reads the last value, like every Django form; that check
@@ -32,6 +39,14 @@ FUZZ = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+
+
+@pytest.fixture(scope="module")
+def _module_org(django_db_setup, django_db_blocker):
+    """The persona org with its coaching sessions, findings and plans (fixed ids), so the
+    coaching and plan operations meet real records in and out of scope, not only 404s."""
+    with rolled_back_at_module_end(django_db_blocker):
+        yield build_plan_records(build_coaching_records(build_persona_org()))
 
 
 @pytest.fixture(autouse=True)

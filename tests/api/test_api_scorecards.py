@@ -6,8 +6,8 @@ import pytest
 
 from api.records import VISIBLE
 from factories import PERSONAS
-from upswing.performance.queries import scorecard_for_range
 from upswing.periods import parse_period
+from upswing.scorecards.queries import scorecard_for_range
 
 
 def test_latest_week_by_default_with_n_interval_baseline_floor_target_status(session_as):
@@ -35,7 +35,10 @@ def test_a_named_week_and_an_invalid_period(session_as):
     client = session_as("manager")
     body = client.get("/api/scorecards?level=program&entity=P1&period=2026-W40").json()
     assert body["period"] == "2026-W40"
-    assert {v["metric"] for v in body["values"]} == {"aht", "fcr"}
+    assert {v["metric"] for v in body["values"] if v["value"] is not None} == {"aht", "fcr"}
+    unmeasured = [v for v in body["values"] if v["value"] is None]
+    assert {v["status"] for v in unmeasured} == {"not_measured"}
+    assert {v["n"] for v in unmeasured} == {0}
     bad = client.get("/api/scorecards?level=program&entity=P1&period=last-week")
     assert bad.status_code == 422
     assert "not a period" in bad.json()["detail"]

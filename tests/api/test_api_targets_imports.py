@@ -1,4 +1,4 @@
-"""POST /api/targets (a new version through performance.target_actions) and POST /api/imports."""
+"""POST /api/targets (a new version through targets.actions) and POST /api/imports."""
 
 from __future__ import annotations
 
@@ -102,9 +102,9 @@ def test_targets_list_filters(session_as):
 # --- imports -------------------------------------------------------------------------------
 
 ROSTER = (
-    "agent_id,name,team_id,program_id,program_name,client_name\n"
-    "Z1,Zoe Zhang,TZ,PZ,Zeta,Zeta Corp\n"
-    "Z2,Yan Yu,TZ,PZ,Zeta,Zeta Corp\n"
+    "agent_id,name,team_id,program_id,program_name,client_name,time_zone\n"
+    "Z1,Zoe Zhang,TZ,PZ,Zeta,Zeta Corp,UTC\n"
+    "Z2,Yan Yu,TZ,PZ,Zeta,Zeta Corp,UTC\n"
 )
 
 
@@ -125,13 +125,22 @@ def test_an_admin_imports_a_file_and_the_import_is_audited(session_as, warehouse
 
 
 def test_a_rejected_file_is_422_with_the_problems_and_nothing_written(session_as, warehouse_url):
-    bad = ROSTER + "Z3,,TZ,PZ,Zeta,Zeta Corp\n"
+    bad = ROSTER + "Z3,,TZ,PZ,Zeta,Zeta Corp,UTC\n"
     response = upload(session_as("admin"), bad, name="people.csv")
     assert response.status_code == 422
     body = response.json()
     assert body["problem_count"] == 1
     assert body["problems"][0]["line"] == 4
     assert body["problems"][0]["column"] == "name"
+    assert body["groups"] == [
+        {
+            "column": "name",
+            "reason": "required value is missing",
+            "count": 1,
+            "lines": [4],
+            "value": None,
+        }
+    ]
     assert body["file_name"] == "people.csv"
     assert "nothing was imported" in body["detail"]
     assert not AuditEvent.objects.filter(action="import.upload").exists()

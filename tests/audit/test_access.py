@@ -16,23 +16,36 @@ from upswing.audit.models import AuditEvent
 from upswing.audit.queries import AuditFilter, events_about, filter_audit_events
 from upswing.org.models import Client
 
-HR_TYPES = [
-    "plans.plan",
-    "coaching.coachingsession",
-    "performance.finding",
-    "performance.target",
-    "ingest.import",
-]
-ADMIN_ONLY_TYPES = ["org.rolegrant", "auth.user", ""]
+# Types HR reads (for records inside their grants), and types only admins read.
+HR_TYPES = ["coaching.coachingsession", "org.agent", "performance.target"]
+ADMIN_ONLY_TYPES = ["org.rolegrant", "auth.user", "ingest.import", ""]
 
 
 @pytest.fixture
 def org(db):
+    from upswing.coaching.models import CoachingSession
+    from upswing.performance.models import Target
+
     org = build_persona_org(snapshots=False)
+    a1 = org.agents["A1"]  # on T1, program P1, client C1: inside HR's grant
+    session = CoachingSession.objects.create(
+        agent=a1, coached_at=dt.datetime(2026, 10, 1, 9, tzinfo=dt.UTC), kind="one_to_one"
+    )
+    target = Target.objects.create(
+        program=org.programs["P1"], metric="aht", kpi_target=300, effective_from=dt.date(2026, 1, 1)
+    )
+    ids = {
+        "coaching.coachingsession": session.pk,
+        "org.agent": a1.pk,
+        "performance.target": target.pk,
+    }
     with transaction.atomic():
         for object_type in HR_TYPES + ADMIN_ONLY_TYPES:
             record_event(
-                actor=org.user("admin"), action="x.change", object_type=object_type, object_id="1"
+                actor=org.user("admin"),
+                action="x.change",
+                object_type=object_type,
+                object_id=str(ids.get(object_type, 1)),
             )
     return org
 
@@ -46,7 +59,7 @@ def test_admins_see_every_event(org):
     assert can_browse_audit(org.user("admin"))
 
 
-def test_hr_sees_events_about_peoples_records_only(org):
+def test_hr_sees_events_about_peoples_records_in_their_grants_only(org):
     assert _types(org.user("hr")) == sorted(HR_TYPES)
     assert can_browse_audit(org.user("hr"))
 

@@ -1,5 +1,6 @@
-"""An administrator uploads a bad roster on the imports page: the problems are listed by line,
-column, value and reason, and nothing is imported."""
+"""An administrator uploads a bad roster on the imports page: the problems are listed by
+column and reason, with how many lines, the first lines and the first value, and nothing is
+imported."""
 
 from __future__ import annotations
 
@@ -15,10 +16,10 @@ expect = pytest.importorskip("playwright.sync_api", reason="playwright is not in
 jobs = pytest.importorskip("upswing.imports.jobs", reason="the imports page is not built")
 
 BAD_ROSTER = (
-    b"agent_id,name,team_id,program_id,start_date\n"
-    b"B1,Bea Brown,T1,P1,2026-01-05\n"
-    b"B2,,T1,P1,2026-01-05\n"
-    b"B3,Cy Cole,T1,P1,2026-02-30\n"
+    b"agent_id,name,team_id,program_id,start_date,time_zone\n"
+    b"B1,Bea Brown,T1,P1,2026-01-05,UTC\n"
+    b"B2,,T1,P1,2026-01-05,UTC\n"
+    b"B3,Cy Cole,T1,P1,2026-02-30,UTC\n"
 )
 
 
@@ -48,14 +49,20 @@ def test_an_admin_uploads_a_bad_roster_and_sees_why_nothing_was_imported(journey
     expect(page.get_by_role("heading", level=1)).to_have_text("roster.csv")
     status = page.locator("#run-status")
     expect(status.get_by_role("heading", level=2)).to_contain_text("Status: Rejected")
-    problems = status.get_by_role("table", name="Problems found (nothing was imported)")
-    expect(problems.get_by_role("columnheader")).to_have_text(["Line", "Column", "Value", "Reason"])
+    problems = status.get_by_role(
+        "table", name="Problems found, by column and reason (nothing was imported)"
+    )
+    expect(problems.get_by_role("columnheader")).to_have_text(
+        ["Column", "Reason", "Lines", "First lines", "First value"]
+    )
     rows = problems.locator("tbody tr")
     expect(rows).to_have_count(2)
-    expect(rows.nth(0).get_by_role("cell")).to_contain_text(["3", "name", "(empty)", ""])
-    expect(rows.nth(1).get_by_role("cell")).to_contain_text(["4", "start_date", "2026-02-30", ""])
-    for row in (rows.nth(0), rows.nth(1)):
-        assert row.get_by_role("cell").nth(3).inner_text().strip(), "a problem without a reason"
+    expect(rows.nth(0).get_by_role("cell")).to_have_text(
+        ["name", "required value is missing", "1", "3", "(empty)"]
+    )
+    expect(rows.nth(1).get_by_role("cell")).to_have_text(
+        ["start_date", "not an ISO 8601 date (YYYY-MM-DD)", "1", "4", "2026-02-30"]
+    )
     journey.screenshot("admin-import-rejected")
 
     assert not Agent.objects.filter(code__in=["B1", "B2", "B3"]).exists()

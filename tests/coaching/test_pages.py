@@ -18,8 +18,8 @@ from factories import build_coaching_records, build_persona_org, rolled_back_at_
 from upswing.audit.concurrency import save_if_unchanged
 from upswing.audit.models import AuditEvent
 from upswing.coaching.models import ActionItem, CoachingSession
+from upswing.findings.rules import RULES_VERSION
 from upswing.performance.models import Finding
-from upswing.performance.rules import RULES_VERSION
 
 TODAY = dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC)
 

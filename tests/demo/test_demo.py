@@ -84,7 +84,16 @@ def evaluations(frames) -> pd.DataFrame:
 
 def test_every_kind_is_written_in_import_order(demo):
     kinds = [kind for kind, _ in demo.in_import_order]
-    assert kinds == ["roster", "targets", "interactions", "surveys", "qa", "coaching", "events"]
+    assert kinds == [
+        "roster",
+        "targets",
+        "interactions",
+        "surveys",
+        "qa",
+        "coaching",
+        "events",
+        "contracts",
+    ]
     assert all(path.exists() for path in demo.paths)
     assert demo.interactions.suffix == ".parquet"
 
@@ -225,7 +234,12 @@ def test_coaching_history_matches_the_cases(manifest, frames):
     twice = sessions("qa_decline_coached_twice").query("metric == 'qa' and topic == 'empathy'")
     assert len(twice) >= 2
     first, last = pd.to_datetime(twice["coached_at"].str[:10]).agg(["min", "max"])
-    assert (last - first).days >= 21
+    # clear of the ladder's three-week minimum by days, not sitting on it
+    assert (last - first).days >= 21 + 3
+    for case_id in ("qa_decline_coached", "qa_decline_coached_twice"):
+        days = sorted(pd.to_datetime(sessions(case_id)["coached_at"].str[:10]))
+        spans = {(b - a).days for i, a in enumerate(days) for b in days[i + 1 :]}
+        assert 21 not in spans, case_id
     assert sessions("fcr_decline_uncoached").empty
     assert not (sessions("fcr_decline_coached_on_other_metric")["metric"] == "fcr").any()
 

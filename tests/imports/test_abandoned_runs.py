@@ -80,21 +80,53 @@ def test_an_ended_run_is_not_ended_twice(admin_user, home, minutes):
     assert AuditEvent.objects.count() == events
 
 
-@pytest.mark.slow
-@pytest.mark.django_db(transaction=True)
-def test_a_job_beats_while_it_lives(settings, tmp_path, warehouse_url, monkeypatch):
-    from factories import RoleGrantFactory, UserFactory
-    from upswing.org.models import Role
-
-    settings.UPSWING_HOME = tmp_path
-    user = UserFactory(username="beat", is_staff=True, is_superuser=True)
-    RoleGrantFactory(user=user, role=Role.ADMIN)
+def test_a_run_beats_as_it_goes(admin_user, home):
     run = do_start_import(
-        actor=user, upload=SimpleUploadedFile("r.csv", roster_csv()), kind="roster",
+        actor=admin_user, upload=SimpleUploadedFile("r.csv", roster_csv()), kind="roster",
         reader="canonical",
     )  # fmt: skip
-    jobs.launch(run.pk).join(timeout=120)
+    jobs.launch(run.pk)  # the test settings run tasks inline
     run.refresh_from_db()
     assert run.status == RunStatus.SUCCEEDED
     assert run.heartbeat_at is not None
     assert run.heartbeat_at >= run.created_at
+
+
+def test_a_run_whose_task_waits_for_a_worker_is_left_alone(admin_user, home, minutes):
+    from django_tasks_db.models import DBTaskResult
+
+    run = _run(admin_user, status=RunStatus.QUEUED, age=minutes(30))
+    task = DBTaskResult.objects.create(
+        args_kwargs={"args": [], "kwargs": {"run_id": run.pk}},
+        task_path="upswing.jobs.tasks.import_upload",
+        backend_name="default",
+        run_after=timezone.now(),
+    )
+    ImportRun.objects.filter(pk=run.pk).update(task_id=str(task.id))
+    assert do_fail_abandoned_runs() == []
+    DBTaskResult.objects.filter(pk=task.pk).update(status="FAILED")
+    (ended,) = do_fail_abandoned_runs()
+    assert ended.status == RunStatus.FAILED
+    assert not (home / "uploads" / run.stored_name).exists()
+
+
+def test_an_upload_no_run_owns_is_deleted_once_old(admin_user, home):
+    import os
+    import time
+
+    from upswing.imports.actions import ORPHAN_UPLOAD_AFTER, delete_orphan_uploads
+
+    waiting = do_start_import(
+        actor=admin_user, upload=SimpleUploadedFile("r.csv", roster_csv()), kind="roster",
+        reader="canonical",
+    )  # fmt: skip
+    folder = home / "uploads"
+    orphan, fresh = folder / "0ld.csv", folder / "n3w.csv"
+    orphan.write_text("x")
+    fresh.write_text("x")
+    old = time.time() - ORPHAN_UPLOAD_AFTER.total_seconds() - 60
+    for path in (orphan, folder / waiting.stored_name):
+        os.utime(path, (old, old))
+    assert delete_orphan_uploads() == ["0ld.csv"]
+    assert fresh.exists()
+    assert (folder / waiting.stored_name).exists()

@@ -1,4 +1,9 @@
-"""The Genesys Cloud adapter on the blueprint conversations and on hand-built edge cases."""
+"""The Genesys Cloud adapter on two sample conversations and on hand-built edge cases.
+
+The samples (tests/ingest/fixtures/genesys/) are written for these tests in the shape of
+Genesys Cloud's analytics conversation details (conversationId, conversationStart,
+participants with purpose, userId and sessions of segments and metrics in milliseconds).
+"""
 
 from __future__ import annotations
 
@@ -10,44 +15,40 @@ import pytest
 
 from upswing.ingest.adapters import AdapterError, genesys, get_adapter, skipped_reasons
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-FORMATS = REPO_ROOT.parent / "shared" / "data" / "formats" / "genesys"
-AGENT_1 = "50fcd33c-f432-4726-abc9-979f3ca01555"
-AGENT_2 = "9f3b4669-8593-4c95-bd7d-ef92c50f5a86"
+SAMPLES = Path(__file__).parent / "fixtures" / "genesys"
+AGENT_1 = "b4f2d9e7-1c3a-4e5b-8f6d-2a7c9e1b3d01"
+AGENT_2 = "b4f2d9e7-1c3a-4e5b-8f6d-2a7c9e1b3d02"
 
 CONVERSATION_1 = {
-    "interaction_id": "1bc96a39-6725-40c4-9345-db72aa67b8c6",
+    "interaction_id": "5d0c7a1e-2b6f-4c1a-9e3d-0a1b2c3d4e01",
     "agent_id": AGENT_1,
-    "started_at": "2021-04-01T12:27:53.386+00:00",
-    "handle_seconds": "918.737",  # tHandle 918737 ms
-    "channel": "chat",
+    "started_at": "2026-03-02T08:15:04.250+00:00",
+    "handle_seconds": "371.02",  # tHandle 371020 ms
+    "channel": "voice",
     "answered": "true",  # tAnswered on the agent session
-    "wait_seconds": "11.179",  # tAcd 11179 ms on the acd participant
-    "hold_seconds": "544.176",  # tHeld 544176 ms
+    "wait_seconds": "14.82",  # tAcd 14820 ms on the acd participant
+    "hold_seconds": "62.75",  # tHeld 62750 ms
     "transferred": "false",
-    "topic": "a623d83c-96d7-4baa-af1f-d46ad6700d8b",  # the queue: no wrap-up code
+    "topic": "3e8b6f10-5a2d-4c7e-b1f0-9d2c4a6e8b01",  # the queue: no wrap-up code
     "_line": 1,
 }
 CONVERSATION_2 = {
-    "interaction_id": "6acbee65-80be-4777-be03-8dacd07ee3f9",
+    "interaction_id": "5d0c7a1e-2b6f-4c1a-9e3d-0a1b2c3d4e02",
     "agent_id": AGENT_2,
-    "started_at": "2021-04-02T15:30:51.418+00:00",
-    "handle_seconds": "923.484",  # no tHandle: tTalk 923484 ms only
+    "started_at": "2026-03-03T13:40:10.005+00:00",
+    "handle_seconds": "748.64",  # no tHandle: tTalk 748640 ms only
     "channel": "chat",
     "answered": "true",
-    "wait_seconds": "6.384",
+    "wait_seconds": "3.25",
     "hold_seconds": "0",  # answered, never held
     "transferred": "false",
-    "topic": "7b06ecdb-3b2e-4cbc-88cf-13561fb55718",
+    "topic": "3e8b6f10-5a2d-4c7e-b1f0-9d2c4a6e8b02",
     "_line": 1,
 }
 
 
 def shared_conversation(number: int) -> Path:
-    path = FORMATS / f"genesys_conversation_detail_{number}.json"
-    if not path.exists():
-        pytest.skip(f"shared Genesys sample not found at {path}")
-    return path
+    return SAMPLES / f"conversation_detail_{number}.json"
 
 
 def load(number: int) -> dict[str, Any]:

@@ -1,4 +1,9 @@
-"""The Zendesk adapter on the real go-zendesk fixtures and on hand-built edge cases."""
+"""The Zendesk adapter on sample API responses and on hand-built edge cases.
+
+The samples (tests/ingest/fixtures/zendesk/) are written for these tests in the shapes of
+Zendesk's Support API responses: a tickets list, a single ticket, search results, the legacy
+satisfaction ratings list and, as a file that is not tickets, a groups list.
+"""
 
 from __future__ import annotations
 
@@ -16,15 +21,11 @@ from upswing.ingest.adapters import (
     zendesk,
 )
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-FORMATS = REPO_ROOT.parent / "shared" / "data" / "formats" / "zendesk"
+SAMPLES = Path(__file__).parent / "fixtures" / "zendesk"
 
 
-def shared(name: str) -> Path:
-    path = FORMATS / name
-    if not path.exists():
-        pytest.skip(f"shared Zendesk sample not found at {path}")
-    return path
+def sample(name: str) -> Path:
+    return SAMPLES / name
 
 
 def write_json(tmp_path: Path, document: Any, name: str = "tickets.json") -> Path:
@@ -53,12 +54,12 @@ def read_interactions(path: Path) -> list[dict[str, Any]]:
     return get_adapter("zendesk").read(path, "interactions").to_pylist()
 
 
-# --- real fixtures ------------------------------------------------------------------------
+# --- sample responses ------------------------------------------------------------------------
 
-FIXTURE_TICKET_2 = {
-    "interaction_id": "2",
-    "agent_id": "377922500012",
-    "started_at": "2019-06-03T02:23:47+00:00",
+SAMPLE_TICKET_11 = {
+    "interaction_id": "11",
+    "agent_id": "910000000555",
+    "started_at": "2026-02-09T08:05:12+00:00",
     "handle_seconds": None,
     "channel": "email",
     "resolved": "true",
@@ -68,62 +69,58 @@ FIXTURE_TICKET_2 = {
 }
 
 
-def test_it_maps_the_tickets_list_fixture():
-    rows = read_interactions(shared("go-zendesk_fixture_GET_tickets.json"))
+def test_it_maps_the_tickets_list():
+    rows = read_interactions(sample("tickets.json"))
     assert rows == [
-        FIXTURE_TICKET_2,
+        SAMPLE_TICKET_11,
         {
-            **FIXTURE_TICKET_2,
-            "interaction_id": "3",
-            "started_at": "2019-06-03T02:34:52+00:00",
+            **SAMPLE_TICKET_11,
+            "interaction_id": "12",
+            "started_at": "2026-02-09T09:31:47+00:00",
             "_line": 2,
         },
     ]
 
 
 def test_web_form_tickets_count_as_email():
-    rows = read_interactions(shared("go-zendesk_fixture_GET_tickets.json"))
+    rows = read_interactions(sample("tickets.json"))
     assert [row["channel"] for row in rows] == ["email", "email"]  # via email, via web
 
 
-def test_it_maps_the_single_ticket_fixture():
-    assert read_interactions(shared("go-zendesk_fixture_GET_ticket.json")) == [FIXTURE_TICKET_2]
+def test_it_maps_the_single_ticket():
+    assert read_interactions(sample("ticket.json")) == [SAMPLE_TICKET_11]
 
 
-def test_the_search_fixture_ticket_is_unassigned_so_it_is_skipped_and_counted():
-    table = get_adapter("zendesk").read(
-        shared("go-zendesk_fixture_GET_search_ticket.json"), "interactions"
-    )
+def test_the_search_results_ticket_is_unassigned_so_it_is_skipped_and_counted():
+    table = get_adapter("zendesk").read(sample("search_tickets.json"), "interactions")
     assert table.num_rows == 0
     assert skipped_count(table) == 1
     assert skipped_reasons(table) == {zendesk.UNASSIGNED: 1}
 
 
-def test_it_maps_the_legacy_satisfaction_ratings_fixture():
-    table = get_adapter("zendesk").read(
-        shared("zendesk_satisfaction_ratings_list_example.json"), "surveys"
-    )
+def test_it_maps_the_legacy_satisfaction_ratings():
+    table = get_adapter("zendesk").read(sample("satisfaction_ratings.json"), "surveys")
     assert table.to_pylist() == [
         {
-            "interaction_id": "208",
+            "interaction_id": "11",
             "kind": "csat",
-            "score": "5",
-            "responded_at": "2011-07-20T22:55:29+00:00",
-            "comment": "Awesome support!",
+            "score": "5",  # legacy "good"
+            "responded_at": "2026-02-09T12:15:30+00:00",
+            "comment": "Quick and clear, thank you.",
             "_line": 1,
         }
     ]
 
 
 def test_tickets_without_ratings_give_no_surveys():
-    table = get_adapter("zendesk").read(shared("go-zendesk_fixture_GET_tickets.json"), "surveys")
+    table = get_adapter("zendesk").read(sample("tickets.json"), "surveys")
     assert table.num_rows == 0
     assert skipped_count(table) == 0
 
 
 def test_a_file_that_is_not_tickets_is_refused():
     with pytest.raises(AdapterError, match=r"groups\.json: expected Zendesk tickets.*keys count"):
-        read_interactions(shared("go-zendesk_fixture_GET_groups.json"))
+        read_interactions(sample("groups.json"))
 
 
 # --- mapping ------------------------------------------------------------------------------

@@ -66,7 +66,19 @@ def test_each_bad_value_is_reported_with_line_column_value_reason(tmp_path, rost
     ]
     assert exc.problems.count == 8
     assert exc.message == "calls.csv: 8 problem(s) in 7 rows; nothing was imported"
-    assert format_problems(exc)[1] == (f"calls.csv:line 2: started_at = '05/03/2026 9am': {TS}")
+    # Problems a person reads: one line per column and reason, with the lines and a value.
+    assert format_problems(exc)[1:] == [
+        f"calls.csv: started_at: {TS}: 2 lines (2, 7); first value '05/03/2026 9am'",
+        "calls.csv: handle_seconds: negative seconds: 1 line (3); first value '-12'",
+        "calls.csv: agent_id: unknown agent: not in the roster (import the roster first): "
+        "1 line (4); first value 'ZZ9'",
+        "calls.csv: interaction_id: duplicate within the file: 1 line (5); first value 'I1'",
+        "calls.csv: answered: not a yes/no value (true/false, yes/no, y/n, 1/0): 1 line (6); "
+        "first value 'maybe'",
+        "calls.csv: channel: not one of: voice, chat, email, social, other: 1 line (6); "
+        "first value 'phone'",
+        "calls.csv: wait_seconds: not a number of seconds: 1 line (6); first value 'soon'",
+    ]
 
 
 def test_missing_value_infinite_and_text_numbers(tmp_path, roster):
@@ -86,7 +98,10 @@ def test_missing_value_infinite_and_text_numbers(tmp_path, roster):
         (4, "handle_seconds", "12,5", "not a number of seconds"),
         (5, "hold_seconds", "NaN", "not a number of seconds"),
     ]
-    assert format_problems(exc)[1].endswith("agent_id = (empty): required value is missing")
+    assert format_problems(exc)[1:3] == [
+        "calls.csv: handle_seconds: not a number of seconds: 2 lines (3, 4); first value 'inf'",
+        "calls.csv: agent_id: required value is missing: 1 line (2); first value (empty)",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -252,7 +267,13 @@ def test_only_the_first_50_problems_are_listed_with_the_total(tmp_path, roster):
     assert len(exc.problems.errors) == 50
     assert [e.line for e in exc.problems.errors][:4] == [2, 2, 3, 3]
     assert exc.problems.errors[-1].line == 26
-    assert format_problems(exc)[-1] == "… and 190 more problem(s)"
+    # 240 problems are two groups, not 240 lines.
+    assert format_problems(exc)[1:] == [
+        "many.csv: agent_id: unknown agent: not in the roster (import the roster first): "
+        "120 lines (2, 3, 4, 5, 6, …); first value 'X'",
+        "many.csv: handle_seconds: negative seconds: 120 lines (2, 3, 4, 5, 6, …); "
+        "first value '-1'",
+    ]
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "parquet", "jsonl"])
@@ -291,12 +312,11 @@ def test_a_rejected_file_writes_nothing(fmt, tmp_path, roster):
 
 def test_a_missing_required_column_is_named(tmp_path, roster):
     rows = [
-        {k: v for k, v in r.items() if k not in {"started_at", "handle_seconds"}}
-        for r in INTERACTIONS
+        {k: v for k, v in r.items() if k not in {"started_at", "agent_id"}} for r in INTERACTIONS
     ]
     exc = rejection("interactions", write_rows(tmp_path / "calls.csv", rows))
     assert exc.message.startswith(
-        "calls.csv: missing required column(s) started_at, handle_seconds for interactions"
+        "calls.csv: missing required column(s) agent_id, started_at for interactions"
     )
     assert exc.problems.count == 0
 
@@ -314,11 +334,13 @@ def test_column_names_match_case_and_space_insensitively(tmp_path, roster):
     ("name", "content", "message"),
     [
         ("calls.txt.gz", b"x", "unknown file type '.gz'"),
-        ("calls.csv", b"\xff\xfe\x00bad", "cannot be read as CSV"),
+        ("calls.csv", b"\xff\xfe\x00b\x00", "not valid UTF-16 with byte-order mark text"),
+        ("calls.csv", b"a,b\n1,2,3\n", "line 2 has 3 values where the header has 2"),
+        ("calls.csv", b"a,a\n1,2\n", "names the column 'a' twice (columns 1 and 2)"),
         ("calls.csv", b"interaction_id,agent_id,started_at,handle_seconds\n", "no rows to import"),
         ("calls.jsonl", b'{"a": 1}\n[1, 2]\n', "line 2 is not a JSON object"),
         ("calls.parquet", b"PAR1 not really", "cannot be read as PARQUET"),
-        ("calls.xlsx", b"PK\x03\x04 not really", "damaged XLSX archive"),
+        ("calls.xlsx", b"PK\x03\x04 not really", "the XLSX archive is damaged"),
         ("calls.xlsx", b"plain text", "not a zip archive"),
     ],
 )

@@ -96,7 +96,9 @@ def _outcome(path) -> str:
 def test_a_killed_import_leaves_no_partial_rows(tmp_path):
     env = cli_env(tmp_path)
     roster = tmp_path / "roster.csv"
-    roster.write_text("agent_id,name,team_id,program_id\nA1,Ann,T1,P1\n", encoding="utf-8")
+    roster.write_text(
+        "agent_id,name,team_id,program_id,time_zone\nA1,Ann,T1,P1,UTC\n", encoding="utf-8"
+    )
     assert run_cli(env, "init").returncode == 0
     assert run_cli(env, "import", "roster", str(roster)).returncode == 0
     big, n = tmp_path / "big.csv", 1_000_000

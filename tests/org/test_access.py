@@ -18,8 +18,8 @@ from upswing.org.access import (
     visible_teams,
 )
 from upswing.org.models import Role, RoleGrant
-from upswing.performance.access import visible_snapshots
 from upswing.performance.models import ScorecardSnapshot
+from upswing.scorecards.access import visible_snapshots
 
 EXPECTED = {
     # persona: (programs, teams, agents)

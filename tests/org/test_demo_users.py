@@ -72,14 +72,14 @@ def test_one_user_per_role_with_a_working_password(demo_org):
     assert admin.is_staff
     assert admin.is_superuser
     assert not users.get(username="demo-manager").is_staff
-    assert AuditEvent.objects.filter(action="role.grant", actor_label="demo").count() == 7
+    assert AuditEvent.objects.filter(action="role.grant", actor_label="demo").count() == 9
 
 
 def test_running_the_demo_again_rotates_passwords_and_keeps_one_grant_each(demo_org):
     first = {s.username: s.password for s in create_demo_users(demo_org["manifest"])}
     second = {s.username: s.password for s in create_demo_users(demo_org["manifest"])}
     assert all(first[name] != second[name] for name in first)
-    assert RoleGrant.objects.filter(user__username__startswith="demo-").count() == 7
+    assert RoleGrant.objects.filter(user__username__startswith="demo-").count() == 9
     assert not _signs_in("demo-qa", first["demo-qa"])
     assert _signs_in("demo-qa", second["demo-qa"])
 
@@ -88,7 +88,7 @@ def test_it_prints_one_line_per_role(demo_org):
     lines = []
     sign_ins = set_up_demo_sign_ins(demo_org["manifest"], lines.append)
     printed = [line.strip() for line in lines if " / " in line]
-    assert len(printed) == 7
+    assert len(printed) == 9
     assert printed[1] == f"Team lead: demo-lead / {sign_ins[1].password}"
 
 

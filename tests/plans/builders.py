@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+from upswing.findings.rules import CoachingRecord
 from upswing.metrics import CATALOG, Aggregate
-from upswing.performance.rules import CoachingRecord
 from upswing.plans.rules import (
     DiagnosisNote,
     EvidenceItem,

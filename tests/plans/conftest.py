@@ -10,8 +10,8 @@ from django.utils import timezone
 from tests.factories import FIRST_WEEK, WEEKS, build_persona_org
 
 from upswing.coaching.models import CoachingSession
+from upswing.findings.rules import RULES_VERSION
 from upswing.performance.models import Finding, ScorecardSnapshot, Target
-from upswing.performance.rules import RULES_VERSION
 
 AS_OF = dt.date(2026, 11, 15)  # Sunday, end of 2026-W46
 QA = {  # agent -> (value before, value in the last four weeks)

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from tests.plans.builders import AS_OF, START, good_context, good_terms
 
-from upswing.performance.rules import CoachingRecord
+from upswing.findings.rules import CoachingRecord
 from upswing.plans.rules import (
     RULE_IDS,
     DiagnosisNote,

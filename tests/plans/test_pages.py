@@ -169,7 +169,7 @@ def test_the_page_shows_the_terms_history_and_timeline(web, drafted):
     ):
         assert heading in text, heading
     assert "QA criteria v3" in text  # the standard with its source
-    assert "plan.draft" in text
+    assert "Plan: draft" in text  # the audit action in words
 
 
 # --- the editor and its lint ------------------------------------------------------------------

@@ -14,12 +14,17 @@ from factories import (
     build_plan_records,
     rolled_back_at_module_end,
 )
+from quality_records import build_quality_records
 
 
 @pytest.fixture(scope="module")
 def _module_org(django_db_setup, django_db_blocker):
+    from feedback.records import build_feedback_records
+
     with rolled_back_at_module_end(django_db_blocker):
-        yield build_plan_records(build_coaching_records(build_persona_org()))
+        org = build_quality_records(build_plan_records(build_coaching_records(build_persona_org())))
+        build_feedback_records(org)  # tests/feedback/records.py
+        yield org
 
 
 @pytest.fixture

@@ -40,6 +40,12 @@ def _no_page(_persona: str, _code: str) -> int:
     return 404  # ninja's root: nothing there
 
 
+def _admin_missing(persona: str, _code: str) -> int:
+    if persona == "anonymous":
+        return 401
+    return 404 if persona == "admin" else 403  # an import run: admins only, like the page
+
+
 def _codes(prefix: str, codes: tuple[str, ...]) -> list[tuple[str, str]]:
     return [(f"/api/{prefix}/{c}", c) for c in codes]
 
@@ -69,4 +75,5 @@ ROUTES = {
     "api:target": ([("/api/targets/999999", "")], _missing),
     "api:imports": ([("/api/imports", "")], _post_only),
     "api:findings": ([("/api/findings", "")], _list),
+    "api:import_run": ([("/api/imports/999999", "")], _admin_missing),
 }

@@ -1,6 +1,6 @@
 """Coaching and finding pages in the permission matrix (records: factories.build_coaching_records).
 
-Who may open what (src/upswing/performance/findings_access.py, src/upswing/coaching/access.py):
+Who may open what (src/upswing/findings/access.py, src/upswing/coaching/access.py):
 findings, the coaching queue and systemic issues are for the people roles in scope (lead, QA,
 manager, HR) and admins; never for agents (not even their own findings) or client viewers.
 Sessions: the coached agent, and the people roles in scope on the session day or today.

@@ -1,5 +1,5 @@
 """The directory of programs and teams in the permission matrix: every signed-in user may open
-it (it lists only what they may open; tests/performance/test_directory.py checks the lists)."""
+it (it lists only what they may open; tests/scorecards/test_directory.py checks the lists)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Drill-down pages in the permission matrix (src/upswing/performance/drilldown_views.py).
+"""Drill-down pages in the permission matrix (src/upswing/scorecards/drilldown_views.py).
 
 The evidence behind a number has the number's scope, and never reaches a client viewer:
 

@@ -19,4 +19,5 @@ def _run(persona: str, _code: str) -> int:
 ROUTES = {
     "imports:index": ([("/imports/", "")], _index),
     "imports:run": ([("/imports/999999/", "missing")], _run),
+    "imports:mapping": ([("/imports/mapping/", "")], _index),
 }

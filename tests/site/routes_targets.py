@@ -4,7 +4,7 @@ The index lists the programs a user may read (empty for an agent or an outsider,
 every signed-in user); a program's targets page follows program visibility: 200 in scope
 (client viewers included: SLA floors are their contract), the same 404 for a program out of
 scope and a missing one. Setting a version (POST) is tested in
-tests/performance/test_targets_page.py.
+tests/targets/test_targets_page.py.
 """
 
 from __future__ import annotations

@@ -71,7 +71,7 @@ def _entity_status(prefix: str):
 
 
 def _home(persona: str, _code: str) -> int:
-    return 200 if persona == "outsider" else 302
+    return 302 if persona == "anonymous" else 200  # the start page (upswing.today)
 
 
 def _login(persona: str, _code: str) -> int:
@@ -145,10 +145,10 @@ def test_status_codes(login_as, persona, route, path, code):
 
 
 @pytest.mark.parametrize("persona", [p for p in PERSONAS if p in LANDING])
-def test_home_sends_each_role_to_its_landing(login_as, persona):
+def test_home_is_the_start_page_and_links_each_role_to_its_scorecard(login_as, persona):
     response = login_as(persona).get("/")
-    assert response.status_code == 302
-    assert response["Location"] == LANDING[persona]
+    assert response.status_code == 200
+    assert f'href="{LANDING[persona]}' in response.content.decode()
 
 
 def test_outsider_home_says_there_is_nothing_yet(login_as):
@@ -156,12 +156,23 @@ def test_outsider_home_says_there_is_nothing_yet(login_as):
     assert b"no role yet" in response.content
 
 
+def _asked_to_rate(org, persona: str) -> set[str]:
+    """Agents a persona is asked to give 360 feedback on: the request names its subject to the
+    rater (the start page lists it under "Feedback to give", as the feedback page does)."""
+    from upswing.feedback.access import open_requests
+
+    if persona == "anonymous":
+        return set()
+    return set(open_requests(org.user(persona)).values_list("subject__agent__code", flat=True))
+
+
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_pages_never_name_anything_out_of_scope(login_as, persona):
+def test_pages_never_name_anything_out_of_scope(login_as, org, persona):
     """Lists, nav, breadcrumbs: no page a persona can open names a program, team or agent
     outside their scope (a client viewer sees no team and no agent at all)."""
     client = login_as(persona)
-    forbidden = {code: name for code, name in NAMES.items() if code not in VISIBLE[persona]}
+    shown = VISIBLE[persona] | _asked_to_rate(org, persona)
+    forbidden = {code: name for code, name in NAMES.items() if code not in shown}
     # "Claims" (P1) is a prefix of its teams' names; check it only where P1 is out of scope
     # and no visible name contains it.
     visible_names = [NAMES[c] for c in VISIBLE[persona]]

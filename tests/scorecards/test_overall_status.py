@@ -1,0 +1,88 @@
+"""One overall status for a team, program or agent, consistent with its metrics' statuses
+(scorecards.rules.overall_status): never "on target" beside a metric below its SLA floor."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from factories import build_persona_org
+from upswing.periods import parse_period
+from upswing.scorecards import pages
+from upswing.scorecards.rules import TOO_FEW, Status, overall_status
+
+STATUSES = [s.value for s in Status] + [TOO_FEW]
+
+
+@given(st.lists(st.sampled_from(STATUSES), max_size=14))
+def test_the_overall_status_is_the_worst_judged_one(statuses):
+    overall = overall_status(statuses)
+    if Status.BELOW_SLA.value in statuses:
+        assert overall == Status.BELOW_SLA.value
+    elif Status.BELOW_TARGET.value in statuses:
+        assert overall == Status.BELOW_TARGET.value
+    elif Status.ON_TARGET.value in statuses:
+        assert overall == Status.ON_TARGET.value
+    elif TOO_FEW in statuses:
+        assert overall == TOO_FEW
+    else:
+        assert overall == Status.NO_TARGET.value
+
+
+@given(st.lists(st.sampled_from(STATUSES), max_size=14), st.randoms())
+def test_the_order_of_the_metrics_does_not_matter(statuses, rng):
+    shuffled = list(statuses)
+    rng.shuffle(shuffled)
+    assert overall_status(shuffled) == overall_status(statuses)
+
+
+def test_too_few_to_judge_never_reads_as_on_target_or_a_breach():
+    assert overall_status([TOO_FEW, TOO_FEW]) == TOO_FEW
+    assert overall_status([TOO_FEW, Status.NO_TARGET.value]) == TOO_FEW
+    assert overall_status([Status.ON_TARGET.value, TOO_FEW]) == Status.ON_TARGET.value
+
+
+@pytest.fixture
+def org(db):
+    return build_persona_org()
+
+
+def test_each_listed_team_and_agent_has_an_overall_status_matching_its_counts(org):
+    manager = org.user("manager")
+    rows = pages.program_teams(manager, org.programs["P1"], parse_period("2026-W46"), "aht")
+    rows += pages.team_agents(manager, org.teams["T1"], parse_period("2026-W46"), "aht")
+    assert rows
+    for row in rows:
+        if row.overall is None:
+            continue
+        if row.below_sla:
+            assert row.overall.words == "Below SLA floor"
+        elif row.below_target:
+            assert row.overall.words == "Below target"
+        else:
+            assert row.overall.code not in (Status.BELOW_SLA.value, Status.BELOW_TARGET.value)
+
+
+def test_the_team_page_shows_the_overall_status_column(client, org):
+    client.force_login(org.user("manager"))
+    text = client.get("/programs/P1/").content.decode()
+    listing = text[text.index('id="children"') :]
+    assert 'data-sort="overall">Overall' in listing  # a sortable column of the table
+
+
+def test_the_scorecard_states_its_overall_status_with_the_counts(client, org):
+    from upswing.scorecards.pages import STATUS_WORDS, overall_of, scorecard
+
+    manager = org.user("manager")
+    groups = scorecard(manager, "team", "T1", parse_period("2026-W46"))
+    overall = overall_of(groups)
+    codes = [row.status.code for group in groups for row in group.rows]
+    assert overall.below_sla == codes.count(Status.BELOW_SLA.value)
+    assert overall.status.code == overall_status(codes)
+    client.force_login(manager)
+    text = client.get("/teams/T1/?period=2026-W46").content.decode()
+    overall_line = text[text.index('<p class="overall">') :]
+    overall_line = overall_line[: overall_line.index("</p>")]
+    assert STATUS_WORDS[overall.status.code] in overall_line
+    assert f"{overall.below_sla} metric" in overall_line

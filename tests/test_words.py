@@ -1,0 +1,66 @@
+"""Words, not codes: every label people read is made from the code by one vocabulary."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from hypothesis import given
+from hypothesis import strategies as st
+
+from upswing.site.templatetags import words as tags
+from upswing.words import action_words, words
+
+
+@pytest.mark.parametrize(
+    ("code", "label"),
+    [
+        ("one_to_one", "One-to-one"),
+        ("too_early", "Too early"),
+        ("role_change", "Role change"),
+        ("qa · documentation", "QA score · Documentation"),
+        ("fcr", "First-contact resolution"),
+        ("hr_review", "In HR review"),
+        ("evidence_request", "Evidence request"),
+        ("sop_signal", "SOP signal"),
+        ("Claims North", "Claims North"),
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_codes_read_as_words(code, label):
+    assert words(code) == label
+
+
+def test_audit_actions_read_as_subject_and_verb():
+    assert action_words("plan.approve") == "Plan: approve"
+    assert action_words("coaching_session.record") == "Coaching session: record"
+    assert action_words("plan.checkpoint.record") == "Plan checkpoint: record"
+    assert action_words("quality.sop_signal.raise") == "Quality SOP signal: raise"
+    assert action_words("import_roster") == "Import roster"
+
+
+@given(st.from_regex(r"[a-z]{1,8}(_[a-z]{1,8}){0,3}", fullmatch=True))
+def test_no_label_keeps_an_underscore_or_starts_in_lower_case(code):
+    label = words(code)
+    assert "_" not in label
+    assert label[0] == label[0].upper()
+
+
+def test_diagnosis_policies_are_plural_in_english():
+    from upswing.performance.models import DiagnosisPolicy
+
+    assert DiagnosisPolicy._meta.verbose_name_plural == "diagnosis policies"
+
+
+@pytest.mark.django_db
+def test_people_are_shown_by_name_and_the_email_only_as_a_detail():
+    user = get_user_model().objects.create_user(
+        "dana", email="dana@example.com", first_name="Dana", last_name="Diaz"
+    )
+    assert tags.person(user) == "Dana Diaz"
+    assert tags.person_detail(user) == "dana@example.com"
+    nameless = get_user_model().objects.create_user("eve@example.com")
+    assert tags.person(nameless) == "eve"
+    assert tags.person(None, "cli") == "cli"
+    assert tags.model_words("plans.plan") == "Plan"
+    assert tags.model_words("nowhere.thing") == "Thing"

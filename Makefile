@@ -23,20 +23,25 @@ run: $(BIN)/upswing ## set up, load the demo and serve the web app on http://127
 	$(BIN)/upswing demo
 	$(BIN)/upswing serve
 
-test: $(BIN)/upswing ## run the test suite
-	$(BIN)/pytest
+test: $(BIN)/upswing ## run the test suite (PostgreSQL tests on a throwaway local cluster)
+	tools/with-postgres $(BIN)/pytest
 
-lint: $(BIN)/upswing ## ruff, formatting, import contracts, Django checks, migrations
+lint: $(BIN)/upswing ## ruff, formatting, import contracts, Django checks, migrations, bandit, pip-audit
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/lint-imports
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/bandit -q -c pyproject.toml -r src
+	$(BIN)/python tools/audit_deps.py  # says NOT AUDITED when PyPI cannot be asked
 
 bench: $(BIN)/upswing ## benchmarks: import and refresh vs hand-written SQL and pandas
 	$(BIN)/python -m bench.run
 
+validate: $(BIN)/upswing ## the diagnosis validation study: writes docs/diagnosis.md and its plot
+	$(BIN)/python -m upswing.findings.validate --out docs
+
 clean: ## remove local state (var/) — the demo is rebuilt by `make run`
 	rm -rf var
 
-.PHONY: help install run test lint bench clean
+.PHONY: help install run test lint bench clean validate

@@ -13,7 +13,7 @@ import datetime as dt
 import numpy as np
 
 from upswing import stats
-from upswing.performance import rules
+from upswing.findings import rules
 from upswing.periods import Period, PeriodKind
 
 WEEKS = 26

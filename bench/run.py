@@ -1,4 +1,5 @@
 """`make bench`: import and refresh at 1M and 10M interactions, side by side with baselines;
+then one new day refreshed incrementally after the full refresh (and a day of blended agents);
 then the diagnosis rules at 5,000, 10,000 and 20,000 agents; then the program, team and agent
 pages under gunicorn over 2,000 agents x 26 weeks of scorecards (bench/pages.py).
 
@@ -81,6 +82,8 @@ def measure(size: int) -> dict:
     load_facts(home, data)
     for task in ("ibis_agent_week", "sql_agent_week", "pandas_agent_week", "upswing_refresh"):
         results[task] = run_task(task, home, data)
+    for task in ("upswing_refresh_day", "upswing_refresh_blended_day"):
+        results[task] = run_task(task, home, data)
     report(results)
     shutil.rmtree(data, ignore_errors=True)
     shutil.rmtree(home, ignore_errors=True)
@@ -112,6 +115,16 @@ def report(r: dict) -> None:
     )
     for label, ratio, goal in ratios:
         print(f"  {label:<34}{ratio:>9.2f}  (goal {goal})")
+    full = r["upswing_refresh"]["seconds"]
+    for label, key in (
+        ("one new day / full refresh", "upswing_refresh_day"),
+        ("one blended day / full refresh", "upswing_refresh_blended_day"),
+    ):
+        day = r[key]
+        print(
+            f"  {label:<34}{day['seconds'] / full:>9.2f}  (goal <= 0.10; {day['seconds']:.2f} s, "
+            f"{day['day_rows']:,} new rows, {day['programs']} program(s), {day['rows']:,} values)"
+        )
 
 
 def measure_diagnosis(agent_counts: list[int]) -> list[dict]:

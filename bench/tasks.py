@@ -116,18 +116,70 @@ def upswing_refresh(home: Path, data: Path) -> dict:
     from upswing.cli import setup_django
 
     setup_django()
-    from upswing.performance.refresh import refresh
+    from upswing.scorecards.refresh import refresh
 
     started = time.perf_counter()
     result = refresh(full=True)
     return {"seconds": time.perf_counter() - started, "rows": result.rows_written}
 
 
+def _one_day_file(data: Path, blended: bool) -> Path:
+    """The last day of the interactions file moved one day on (new ids): the nightly file.
+    Blended: every row carries the first program's id, whoever's agent took it."""
+    import duckdb
+
+    out = data / ("day-blended.csv" if blended else "day.csv")
+    program = "(SELECT min(program_id) FROM calls)" if blended else "program_id"
+    con = duckdb.connect()
+    con.execute(f"CREATE TABLE calls AS SELECT * FROM read_csv('{data / 'interactions.csv'}')")
+    con.execute(
+        f"""COPY (
+            SELECT * REPLACE (
+                'N' || interaction_id AS interaction_id,
+                {program} AS program_id,
+                started_at + INTERVAL 1 DAY AS started_at)
+            FROM calls
+            WHERE started_at >= (SELECT max(started_at) FROM calls) - INTERVAL 1 DAY
+        ) TO '{out}' (HEADER)"""
+    )
+    return out
+
+
+def _refresh_one_day(home: Path, data: Path, blended: bool) -> dict:
+    from upswing.cli import setup_django
+
+    setup_django()
+    from upswing.ingest.service import import_file
+    from upswing.scorecards.refresh import refresh
+
+    day = _one_day_file(data, blended)
+    imported = import_file("interactions", day, source="bench")
+    started = time.perf_counter()
+    result = refresh()
+    return {
+        "seconds": time.perf_counter() - started,
+        "rows": result.rows_written,
+        "day_rows": imported.rows_read,
+        "programs": len(result.scope.programs),
+    }
+
+
+def upswing_refresh_day(home: Path, data: Path) -> dict:
+    """The incremental refresh after one new day of every program (after a full refresh)."""
+    return _refresh_one_day(home, data, blended=False)
+
+
+def upswing_refresh_blended_day(home: Path, data: Path) -> dict:
+    """The same, for a day whose rows all carry one program's id, taken by the agents of every
+    program (blended agents): the refresh widens to every program they belong to."""
+    return _refresh_one_day(home, data, blended=True)
+
+
 def diagnosis(home: Path, data: Path) -> dict:
     """The pure diagnosis rules over BENCH_DIAGNOSIS_AGENTS synthetic agents x 11 metrics x 26
     weeks held in memory (what the service passes `rules.diagnose`, one program at a time)."""
     from bench.diagnosis_inputs import build_inputs
-    from upswing.performance import rules
+    from upswing.findings import rules
 
     agents = int(os.environ["BENCH_DIAGNOSIS_AGENTS"])
     started = time.perf_counter()
@@ -153,6 +205,8 @@ TASKS = {
         sql_agent_week,
         pandas_agent_week,
         upswing_refresh,
+        upswing_refresh_day,
+        upswing_refresh_blended_day,
         diagnosis,
     )
 }

@@ -41,7 +41,7 @@ def test_the_cli_says_so_instead_of_a_traceback():
     UserFactory(username="ada")
     out = CliRunner().invoke(main, ["api-token", "create", "--user", "ada", "--name", LONG])
     assert out.exit_code == 2
-    assert "api token name: at most 100 characters, this one has 5,000." in out.output
+    assert "Error: API token name: at most 100 characters, this one has 5,000." in out.output
     assert not ApiToken.objects.exists()
 
 

@@ -1,13 +1,20 @@
 from django.apps import AppConfig
 
 
+def _write_contracts(*args, **kwargs):
+    """The contracts import's writer, imported when an import runs: loading it at start-up
+    would load DuckDB into every process, each task's included (and past its memory cap)."""
+    from upswing.governance.imports import do_import_contracts
+
+    return do_import_contracts(*args, **kwargs)
+
+
 class GovernanceConfig(AppConfig):
     name = "upswing.governance"
     label = "governance"
     verbose_name = "Client governance: contracts, breaches, corrective actions, reports"
 
     def ready(self) -> None:
-        from upswing.governance.imports import do_import_contracts
         from upswing.ingest.kinds import register_writer
 
-        register_writer("contracts", do_import_contracts)  # the contracts import's rows
+        register_writer("contracts", _write_contracts)  # the contracts import's rows

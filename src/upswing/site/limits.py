@@ -16,6 +16,9 @@ from django.db import models
 class TextTooLong(ValidationError, ValueError):  # noqa: N818 - a ValidationError, named as such
     """A text field's value does not fit its column (a ValueError too, for the CLI's callers)."""
 
+    def __str__(self) -> str:
+        return " ".join(self.messages)  # the sentence, not the list ValidationError prints
+
 
 def check_text_fields(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
     if raw:

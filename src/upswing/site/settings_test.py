@@ -15,3 +15,12 @@ UPSWING_API_RATE = "1000000/min"
 
 # Tasks run inline in the test's thread; the worker's own tests start real workers.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# The test database is a file, not SQLite's shared in-memory database: the browser tests'
+# live server answers several requests at once (a page and its htmx badge), and the shared
+# in-memory database refuses a second connection's read outright ("database table is
+# locked") while a file in WAL mode lets it read and makes a writer wait its turn.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    _folder = tempfile.mkdtemp(prefix="upswing-test-db-")  # one per process (and xdist worker)
+    DATABASES["default"]["TEST"] = {"NAME": os.path.join(_folder, "test.sqlite3")}  # noqa: F405
+    DATABASES["default"]["OPTIONS"]["timeout"] = 20  # noqa: F405

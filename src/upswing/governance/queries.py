@@ -174,6 +174,23 @@ def cap_terms(plan) -> caps.CapTerms:
     )
 
 
+def calibration_alphas(program, first: dt.date, last: dt.date) -> tuple[int, list[float]]:
+    """The calibration sessions of `program` revealed on days first..last, and the overall
+    agreement (Krippendorff's alpha) of each that has one (no evaluator named)."""
+    from upswing.quality.models import CalibrationSession, CalibrationStatus
+    from upswing.quality.queries import calibration_results
+
+    sessions = CalibrationSession.objects.filter(
+        program=program, revealed_at__date__gte=first, revealed_at__date__lte=last
+    ).exclude(status=CalibrationStatus.SCORING)
+    alphas = []
+    for session in sessions:
+        results = calibration_results(session)
+        if results is not None and results.overall.alpha is not None:
+            alphas.append(results.overall.alpha)
+    return len(sessions), alphas
+
+
 def plans_of(program):
     return CorrectiveActionPlan.objects.filter(program=program).prefetch_related(
         "goals", "actions", "checkpoints"

@@ -54,6 +54,10 @@ ROUTES = {
         for f in ("json", "xlsx", "pdf")
     },
     "governance:plan": ([("/governance/programs/P1/plans/999999/", "")], _missing),
+    "governance:withdraw_excuse": (
+        [(f"/governance/programs/{c}/excuses/999999/withdraw/", c) for c in PROGRAMS],
+        _missing,
+    ),
     **{
         f"governance:{name}": ([(f"/governance/programs/P1/{part}/", "")], _post_only)
         for name, part in (

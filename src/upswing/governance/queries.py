@@ -110,6 +110,33 @@ def event_facts(program: Program) -> list[rules.EventFact]:
     ]
 
 
+def accepted_excuses(program: Program, events=None) -> list[Excuse]:
+    """The program's accepted excuses, each with its recorded event (None if it is gone);
+    `events` (EventFacts or ContextEvents) saves reading them again."""
+    if events is None:
+        events = ContextEvent.objects.filter(program_code=program.code)
+    by_id = {e.event_id: e for e in events}
+    excuses = list(Excuse.objects.filter(program=program).order_by("-accepted_at", "-id"))
+    for excuse in excuses:
+        _attach_event(excuse, by_id.get(excuse.event_id))
+    return excuses
+
+
+def _attach_event(excuse: Excuse, event) -> None:
+    excuse.event = event
+    excuse.kind_label = event.kind.replace("_", " ") if event else ""
+
+
+def excuse_of(program: Program, pk: int) -> Excuse | None:
+    excuse = Excuse.objects.filter(program=program, pk=pk).first()
+    if excuse is not None:
+        event = ContextEvent.objects.filter(
+            program_code=program.code, event_id=excuse.event_id
+        ).first()
+        _attach_event(excuse, event)
+    return excuse
+
+
 def excuses_of(program: Program) -> list[rules.Excuse]:
     return [
         rules.Excuse(event_id, metric)

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from upswing.governance import actions, forms, plan_actions, queries
 from upswing.governance import report as documents
@@ -68,6 +68,7 @@ def program_page(request, code: str):
         "may_upload": can_import(request.user),
         "months": _recent_months(report.as_of),
         "excuse_form": forms.ExcuseForm(),
+        "excuses": queries.accepted_excuses(program, report.events),
         "upload_form": forms.ContractUploadForm(),
     }
     return render(request, "governance/program.html", context)
@@ -101,6 +102,32 @@ def accept_excuse(request, code: str):
     except ValidationError as exc:
         return _refused(request, program, " ".join(exc.messages))
     return _back(program.code, "#breaches")
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def withdraw_excuse(request, code: str, pk: int):
+    """GET: the excuse and the reason to give; POST: withdraw it (the governance lead)."""
+    program = access_governed_program(request.user, code)
+    excuse = queries.excuse_of(program, pk)
+    if excuse is None:
+        raise Http404("No such excuse.")
+    refusal = "Only the client's governance lead withdraws an excuse."
+    if not can_decide(request.user, program):
+        return _refused(request, program, refusal, 403)
+    form = forms.WithdrawExcuseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reason = form.cleaned_data["reason"]
+            actions.do_withdraw_excuse(excuse, reason=reason, actor=request.user)
+        except PermissionDenied:
+            return _refused(request, program, refusal, 403)
+        except ValidationError as exc:
+            return _refused(request, program, " ".join(exc.messages))
+        return _back(program.code, "#excuses")
+    status = 400 if request.method == "POST" else 200
+    context = {"program": program, "excuse": excuse, "form": form}
+    return render(request, "governance/withdraw_excuse.html", context, status=status)
 
 
 @login_required

@@ -218,6 +218,16 @@ def calibration_alphas(program, first: dt.date, last: dt.date) -> tuple[int, lis
     return len(sessions), alphas
 
 
+def contract_uploads_by(user, limit: int = 3) -> list:
+    """The user's latest contract uploads, newest first (a lead reads how they went here: the
+    imports pages are the admins')."""
+    from upswing.imports.models import ImportRun
+
+    return list(
+        ImportRun.objects.filter(created_by=user, kind="contracts").order_by("-created_at")[:limit]
+    )
+
+
 def plans_of(program):
     return CorrectiveActionPlan.objects.filter(program=program).prefetch_related(
         "goals", "actions", "checkpoints"

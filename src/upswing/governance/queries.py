@@ -80,14 +80,16 @@ def local_yesterday(program: Program, now: dt.datetime | None = None) -> dt.date
 
 
 def window_values(program: Program, metrics: set[str]) -> list[rules.WindowValue]:
-    """The program-level scorecard value of each metric in each week and month."""
+    """The program-level scorecard value of each metric in each week and month, and each
+    calendar quarter pooled from its months."""
     rows = ScorecardSnapshot.objects.filter(
         level=Level.PROGRAM, entity_code=program.code, metric__in=metrics
-    ).values_list("metric", "period_kind", "period_start", "value", "n", "partial")
-    return [
-        rules.WindowValue(metric, Window(kind), start, value, n, partial)
-        for metric, kind, start, value, n, partial in rows
+    ).values_list("metric", "period_kind", "period_start", "value", "n", "partial", "numerator")
+    values = [
+        rules.WindowValue(metric, Window(kind), start, value, n, partial, numerator)
+        for metric, kind, start, value, n, partial, numerator in rows
     ]
+    return values + rules.quarter_values(values)
 
 
 def event_facts(program: Program) -> list[rules.EventFact]:

@@ -100,3 +100,21 @@ def test_rows_of_one_version_must_agree_on_its_terms(program, tmp_path):
     with pytest.raises(ImportRejected, match="disagree on monthly_fee"):
         run(tmp_path, text)
     assert not ContractVersion.objects.exists()
+
+
+def test_an_import_limited_to_some_programs_reads_any_other_as_unknown(program, tmp_path):
+    ProgramFactory(code="P-ELSE")
+    path = tmp_path / "contracts.csv"
+    path.write_text(GOOD + GOOD.splitlines()[1].replace("P-IMP", "P-ELSE") + "\n", "utf-8")
+    with pytest.raises(ImportRejected) as caught:
+        import_file("contracts", path, programs=frozenset({"P-IMP"}))
+    assert any("unknown program" in p for p in format_problems(caught.value))
+    assert not ContractVersion.objects.exists()
+    assert import_file("contracts", tmp_path / "contracts.csv").inserted == 3
+
+
+def test_only_a_records_file_is_limited_to_some_programs(program, tmp_path):
+    path = tmp_path / "interactions.csv"
+    path.write_text("source,interaction_id\n", "utf-8")
+    with pytest.raises(ImportRejected, match="only a records file"):
+        import_file("interactions", path, programs=frozenset({"P-IMP"}))

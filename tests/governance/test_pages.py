@@ -12,8 +12,11 @@ from click.testing import CliRunner
 
 from factories import AgentFactory, MembershipFactory, TeamFactory
 from governance.conftest import add_event, month_value
+from upswing.audit.models import AuditEvent
 from upswing.cli import main
+from upswing.governance.actions import do_accept_excuse
 from upswing.governance.models import CorrectiveActionPlan, Excuse
+from upswing.governance.queries import breach_report_for
 from upswing.scorecards.models import ScorecardSnapshot
 
 D = dt.date
@@ -152,3 +155,72 @@ def test_the_api_reads_breaches_reports_and_plans_behind_the_same_door(client, b
     assert c.get("/api/governance/programs/P-OTHER/breaches").status_code == 404
     other = signed_in(client, breached.users["other_lead"])
     assert other.get("/api/governance/programs/P-NY/plans").status_code == 404
+
+
+def _accepted(world):
+    do_accept_excuse(world.program, "E-OCT", metric="fcr", actor=world.users["lead"])
+    return Excuse.objects.get(event_id="E-OCT")
+
+
+def _october(program):
+    report = breach_report_for(program, D(2026, 10, 31))
+    return next(b for b in report.breaches if b.result.label == "2026-10")
+
+
+def test_the_governance_lead_withdraws_an_excuse_with_a_reason_and_it_counts_again(
+    client, breached
+):
+    excuse = _accepted(breached)
+    assert _october(breached.program).count is None  # excused: counts nothing
+    c = signed_in(client, breached.users["lead"])
+    page = c.get("/governance/programs/P-NY/").content.decode()
+    url = f"/governance/programs/P-NY/excuses/{excuse.pk}/withdraw/"
+    assert url in page
+    form = c.get(url)
+    assert form.status_code == 200
+    assert "Why the excuse is withdrawn" in form.content.decode()
+    refused = c.post(url, {"reason": "  "})
+    assert refused.status_code == 400
+    assert "Say why the excuse is withdrawn." in refused.content.decode()
+    assert Excuse.objects.filter(pk=excuse.pk).exists()
+    response = c.post(url, {"reason": "The outage was on the client's side only for a day."})
+    assert response.status_code == 302
+    assert response["Location"].endswith("#excuses")
+    assert not Excuse.objects.filter(pk=excuse.pk).exists()
+    event = AuditEvent.objects.get(action="governance.excuse_withdrawn")
+    assert event.reason == "The outage was on the client's side only for a day."
+    assert event.role == "client_governance_lead"
+    assert event.object_id == str(excuse.pk)
+    assert _october(breached.program).count == 2  # September and October count again
+    assert c.post(url, {"reason": "again"}).status_code == 404
+
+
+@pytest.mark.parametrize("who", ["viewer", "vendor"])
+def test_only_the_governance_lead_withdraws_an_excuse(client, breached, who):
+    excuse = _accepted(breached)
+    c = signed_in(client, breached.users[who])
+    url = f"/governance/programs/P-NY/excuses/{excuse.pk}/withdraw/"
+    assert f'href="{url}"' not in c.get("/governance/programs/P-NY/").content.decode()
+    assert c.get(url).status_code == 403
+    assert c.post(url, {"reason": "no"}).status_code == 403
+    assert Excuse.objects.filter(pk=excuse.pk).exists()
+    assert not AuditEvent.objects.filter(action="governance.excuse_withdrawn").exists()
+
+
+def test_another_clients_lead_gets_not_found_for_the_excuse(client, breached):
+    excuse = _accepted(breached)
+    c = signed_in(client, breached.users["other_lead"])
+    url = f"/governance/programs/P-NY/excuses/{excuse.pk}/withdraw/"
+    assert c.post(url, {"reason": "no"}).status_code == 404
+    assert Excuse.objects.filter(pk=excuse.pk).exists()
+
+
+def test_withdrawing_needs_the_csrf_token(breached):
+    from django.test import Client
+
+    excuse = _accepted(breached)
+    c = Client(enforce_csrf_checks=True)
+    c.force_login(breached.users["lead"])
+    url = f"/governance/programs/P-NY/excuses/{excuse.pk}/withdraw/"
+    assert c.post(url, {"reason": "no token"}).status_code == 403
+    assert Excuse.objects.filter(pk=excuse.pk).exists()

@@ -5,7 +5,10 @@ and governance leads, the vendor's account managers and operations managers, on 
 their grants reach, and admins; everyone else gets the same 404 as for a missing program.
 No governance page opens a team or an agent. The exports (JSON, XLSX, PDF) follow the same
 door. Changes are POST only (GET: 405 once signed in); their permissions are tested in
-tests/governance/test_pages.py.
+tests/governance/test_pages.py: accepting and withdrawing an excuse (the withdrawal page's GET
+too) are the client governance lead's and admins'; uploading a contract file is admins' (any
+program) and the client governance lead's, for its own client's programs only
+(tests/governance/test_contract_upload.py).
 """
 
 from __future__ import annotations
@@ -54,6 +57,10 @@ ROUTES = {
         for f in ("json", "xlsx", "pdf")
     },
     "governance:plan": ([("/governance/programs/P1/plans/999999/", "")], _missing),
+    "governance:withdraw_excuse": (
+        [(f"/governance/programs/{c}/excuses/999999/withdraw/", c) for c in PROGRAMS],
+        _missing,
+    ),
     **{
         f"governance:{name}": ([(f"/governance/programs/P1/{part}/", "")], _post_only)
         for name, part in (

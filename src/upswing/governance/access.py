@@ -4,6 +4,9 @@ Readers: the client's viewers and governance leads, the vendor's account manager
 operations managers, and admins, each on the programs their grants reach. Everything here is
 program level: no door of this feature opens a team or an agent.
 
+Contract uploads: admins (any program) and the client governance lead, for the programs of
+its own client its grants cover (`contract_upload_scope`).
+
 Deciders (accept an event as an excuse, decide a corrective plan's outcome, decide a
 partnership review): the client governance lead whose grant covers the program, or an admin.
 Answerers (flag an event, draft and run a corrective action plan): the vendor account manager
@@ -79,6 +82,34 @@ def can_decide(user, program: Program) -> bool:
 def can_answer(user, program: Program) -> bool:
     """May flag events and draft and run corrective action plans (the vendor's side)."""
     return _holds(user, program, ANSWERERS)
+
+
+def contract_upload_scope(user, program: Program) -> frozenset[str] | None:
+    """The programs whose contracts `user` may upload from `program`'s page: None for an
+    admin (any program); for the client's governance lead, the programs of this program's
+    client that its grants cover; empty: may not upload."""
+    reach = reach_of(user)
+    if reach.is_admin:
+        return None
+    if not _holds(user, program, DECIDERS):
+        return frozenset()
+    same_client = Program.objects.filter(client_id=program.client_id)
+    return frozenset(
+        p.code
+        for p in same_client
+        if any(g.role in DECIDERS and _covers(g, p) for g in reach.grants)
+    )
+
+
+def contracts_import_role(user, programs: frozenset[str]) -> str | None:
+    """Registered with the imports: a contracts file limited to `programs` is the client
+    governance lead's to upload when its grants cover every one of them (one client's)."""
+    reach = reach_of(user)
+    rows = list(Program.objects.filter(code__in=programs))
+    if len(rows) != len(programs) or len({p.client_id for p in rows}) != 1:
+        return None
+    covered = all(any(g.role in DECIDERS and _covers(g, p) for g in reach.grants) for p in rows)
+    return Role.CLIENT_GOVERNANCE_LEAD if covered else None
 
 
 def acting_role(user, program: Program, roles: frozenset[str]) -> str:

@@ -63,21 +63,31 @@ def do_accept_excuse(
     return excuse
 
 
-def do_withdraw_excuse(excuse: Excuse, *, actor) -> None:
+def do_withdraw_excuse(excuse: Excuse, *, reason: str, actor) -> None:
+    """The client's governance lead withdraws an accepted excuse, saying why: the breaches it
+    excused count again (and earn their service credits). The excuse is deleted; the audit
+    event keeps what it excused, who withdrew it and why."""
     if not can_decide(actor, excuse.program):
         raise PermissionDenied("only the client's governance lead withdraws an excuse")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "say why the excuse is withdrawn"})
     with transaction.atomic():
+        locked = Excuse.objects.select_for_update().filter(pk=excuse.pk).first()
+        if locked is None:
+            raise ValidationError({"excuse": "the excuse was already withdrawn"})
         record_event(
             actor=actor,
-            role=acting_role(actor, excuse.program, DECIDERS),
+            role=acting_role(actor, locked.program, DECIDERS),
             action="governance.excuse_withdrawn",
-            obj=excuse,
+            obj=locked,
             changes={
-                "event_id": [excuse.event_id, None],
-                "metric": [excuse.metric or "every metric", None],
+                "event_id": [locked.event_id, None],
+                "metric": [locked.metric or "every metric", None],
             },
+            reason=reason,
         )
-        excuse.delete()
+        locked.delete()
 
 
 def do_flag_event(program: Program, event_id: str, *, note: str = "", actor) -> EventNotice:

@@ -1,10 +1,17 @@
+"""Governance records in the Django admin: every add, change and delete (the SLA lines and
+versions in their inlines too) writes an audit event with the diff, like the pages' actions.
+Corrective action plans and partnership reviews change only on their pages."""
+
 from django.contrib import admin
 
+from upswing.audit.admin import AuditedModelAdmin, ReadOnlyModelAdmin
 from upswing.governance.models import (
     Contract,
     ContractVersion,
+    CorrectiveActionPlan,
     EventNotice,
     Excuse,
+    PartnershipReview,
     SlaLine,
     Vendor,
 )
@@ -16,7 +23,7 @@ class SlaLineInline(admin.TabularInline):
 
 
 @admin.register(ContractVersion)
-class ContractVersionAdmin(admin.ModelAdmin):
+class ContractVersionAdmin(AuditedModelAdmin):
     list_display = ("contract", "version", "effective_from", "corrective_after", "review_after")
     inlines = [SlaLineInline]
 
@@ -28,11 +35,31 @@ class ContractVersionInline(admin.TabularInline):
 
 
 @admin.register(Contract)
-class ContractAdmin(admin.ModelAdmin):
+class ContractAdmin(AuditedModelAdmin):
     list_display = ("program", "vendor", "service_line")
     inlines = [ContractVersionInline]
 
 
-admin.site.register(Vendor)
-admin.site.register(Excuse)
-admin.site.register(EventNotice)
+@admin.register(Vendor)
+class VendorAdmin(AuditedModelAdmin):
+    list_display = ("name", "code")
+
+
+@admin.register(Excuse)
+class ExcuseAdmin(AuditedModelAdmin):
+    list_display = ("program", "event_id", "metric", "accepted_at", "accepted_by")
+
+
+@admin.register(EventNotice)
+class EventNoticeAdmin(AuditedModelAdmin):
+    list_display = ("program", "event_id", "flagged_at", "flagged_by")
+
+
+@admin.register(CorrectiveActionPlan)
+class CorrectiveActionPlanAdmin(ReadOnlyModelAdmin):
+    list_display = ("program", "status", "opened_on", "due_on", "outcome")
+
+
+@admin.register(PartnershipReview)
+class PartnershipReviewAdmin(ReadOnlyModelAdmin):
+    list_display = ("program", "opened_on", "decision", "decided_at")

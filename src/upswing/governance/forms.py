@@ -20,6 +20,15 @@ class ExcuseForm(forms.Form):
     note = forms.CharField(max_length=2000, required=False, label="Why it is accepted")
 
 
+class WithdrawExcuseForm(forms.Form):
+    reason = forms.CharField(
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Why the excuse is withdrawn",
+        error_messages={"required": "Say why the excuse is withdrawn."},
+    )
+
+
 class NoticeForm(forms.Form):
     event_id = forms.CharField(max_length=100, widget=forms.HiddenInput)
     note = forms.CharField(max_length=2000, required=False, label="Note to the client")

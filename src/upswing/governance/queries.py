@@ -80,14 +80,16 @@ def local_yesterday(program: Program, now: dt.datetime | None = None) -> dt.date
 
 
 def window_values(program: Program, metrics: set[str]) -> list[rules.WindowValue]:
-    """The program-level scorecard value of each metric in each week and month."""
+    """The program-level scorecard value of each metric in each week and month, and each
+    calendar quarter pooled from its months."""
     rows = ScorecardSnapshot.objects.filter(
         level=Level.PROGRAM, entity_code=program.code, metric__in=metrics
-    ).values_list("metric", "period_kind", "period_start", "value", "n", "partial")
-    return [
-        rules.WindowValue(metric, Window(kind), start, value, n, partial)
-        for metric, kind, start, value, n, partial in rows
+    ).values_list("metric", "period_kind", "period_start", "value", "n", "partial", "numerator")
+    values = [
+        rules.WindowValue(metric, Window(kind), start, value, n, partial, numerator)
+        for metric, kind, start, value, n, partial, numerator in rows
     ]
+    return values + rules.quarter_values(values)
 
 
 def event_facts(program: Program) -> list[rules.EventFact]:
@@ -108,6 +110,33 @@ def event_facts(program: Program) -> list[rules.EventFact]:
         )
         for e in ContextEvent.objects.filter(program_code=program.code)
     ]
+
+
+def accepted_excuses(program: Program, events=None) -> list[Excuse]:
+    """The program's accepted excuses, each with its recorded event (None if it is gone);
+    `events` (EventFacts or ContextEvents) saves reading them again."""
+    if events is None:
+        events = ContextEvent.objects.filter(program_code=program.code)
+    by_id = {e.event_id: e for e in events}
+    excuses = list(Excuse.objects.filter(program=program).order_by("-accepted_at", "-id"))
+    for excuse in excuses:
+        _attach_event(excuse, by_id.get(excuse.event_id))
+    return excuses
+
+
+def _attach_event(excuse: Excuse, event) -> None:
+    excuse.event = event
+    excuse.kind_label = event.kind.replace("_", " ") if event else ""
+
+
+def excuse_of(program: Program, pk: int) -> Excuse | None:
+    excuse = Excuse.objects.filter(program=program, pk=pk).first()
+    if excuse is not None:
+        event = ContextEvent.objects.filter(
+            program_code=program.code, event_id=excuse.event_id
+        ).first()
+        _attach_event(excuse, event)
+    return excuse
 
 
 def excuses_of(program: Program) -> list[rules.Excuse]:
@@ -171,6 +200,33 @@ def cap_terms(plan) -> caps.CapTerms:
         ),
         checkpoints=tuple(c.due_on for c in plan.checkpoints.all()),
         floors=tuple((x.metric, x.floor) for x in current.lines) if current else (),
+    )
+
+
+def calibration_alphas(program, first: dt.date, last: dt.date) -> tuple[int, list[float]]:
+    """The calibration sessions of `program` revealed on days first..last, and the overall
+    agreement (Krippendorff's alpha) of each that has one (no evaluator named)."""
+    from upswing.quality.models import CalibrationSession, CalibrationStatus
+    from upswing.quality.queries import calibration_results
+
+    sessions = CalibrationSession.objects.filter(
+        program=program, revealed_at__date__gte=first, revealed_at__date__lte=last
+    ).exclude(status=CalibrationStatus.SCORING)
+    alphas = []
+    for session in sessions:
+        results = calibration_results(session)
+        if results is not None and results.overall.alpha is not None:
+            alphas.append(results.overall.alpha)
+    return len(sessions), alphas
+
+
+def contract_uploads_by(user, limit: int = 3) -> list:
+    """The user's latest contract uploads, newest first (a lead reads how they went here: the
+    imports pages are the admins')."""
+    from upswing.imports.models import ImportRun
+
+    return list(
+        ImportRun.objects.filter(created_by=user, kind="contracts").order_by("-created_at")[:limit]
     )
 
 

@@ -18,8 +18,7 @@ from upswing.governance.rules.breaches import Verdict, escalate
 from upswing.governance.rules.contracts import Window, terms_for
 from upswing.metrics import CATALOG, format_value
 from upswing.periods import Period, PeriodKind
-from upswing.quality.models import CalibrationSession, CalibrationStatus, Dispute, Evaluation
-from upswing.quality.queries import calibration_results
+from upswing.quality.models import Dispute, Evaluation
 
 TREND_MONTHS = 6
 
@@ -129,16 +128,7 @@ def quality_summary(program, month: Period) -> dict:
     disputes = Dispute.objects.filter(evaluation__in=evaluations)
     raised = disputes.count()
     upheld = disputes.filter(outcome__in=("accepted", "partly_accepted")).count()
-    alphas = []
-    sessions = CalibrationSession.objects.filter(
-        program=program,
-        revealed_at__date__gte=month.start,
-        revealed_at__date__lte=month.end,
-    ).exclude(status=CalibrationStatus.SCORING)
-    for session in sessions:
-        results = calibration_results(session)
-        if results is not None and results.overall.alpha is not None:
-            alphas.append(results.overall.alpha)
+    sessions, alphas = queries.calibration_alphas(program, month.start, month.end)
     return {
         "evaluations": len(scores),
         "mean_score": math.fsum(scores) / len(scores) if scores else None,
@@ -146,7 +136,7 @@ def quality_summary(program, month: Period) -> dict:
         "dispute_rate": 100.0 * raised / len(scores) if scores else None,
         "disputes": raised,
         "disputes_upheld": upheld,
-        "calibration_sessions": len(sessions),
+        "calibration_sessions": sessions,
         "calibration_alpha": round(math.fsum(alphas) / len(alphas), 3) if alphas else None,
         "too_few": len(scores) < 6,
     }

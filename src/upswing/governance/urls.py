@@ -9,6 +9,11 @@ urlpatterns = [
     path("vendors/", plan_views.vendors_page, name="vendors"),
     path("programs/<code:code>/", views.program_page, name="program"),
     path("programs/<code:code>/excuses/", views.accept_excuse, name="excuse"),
+    path(
+        "programs/<code:code>/excuses/<int:pk>/withdraw/",
+        views.withdraw_excuse,
+        name="withdraw_excuse",
+    ),
     path("programs/<code:code>/notices/", views.flag_event, name="notice"),
     path("programs/<code:code>/contract/", views.upload_contract, name="upload"),
     path("programs/<code:code>/plans/", views.open_plan, name="open_plan"),

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from upswing.governance import actions, forms, plan_actions, queries
 from upswing.governance import report as documents
@@ -15,12 +15,12 @@ from upswing.governance.access import (
     access_governed_program,
     can_answer,
     can_decide,
+    contract_upload_scope,
     visible_governed_programs,
 )
 from upswing.governance.pages import breaches_payload
 from upswing.governance.rules.breaches import Escalation
 from upswing.imports import jobs as import_jobs
-from upswing.imports.access import can_import
 from upswing.imports.actions import do_start_import
 from upswing.periods import PeriodKind, month_of, parse_period
 
@@ -53,6 +53,8 @@ def program_page(request, code: str):
     report = queries.breach_report_for(program)
     payload = breaches_payload(program, report)
     plans = list(queries.plans_of(program))
+    scope = contract_upload_scope(request.user, program)
+    may_upload = scope is None or bool(scope)
     context = {
         "program": program,
         "contract": queries.contract_of(program),
@@ -65,9 +67,12 @@ def program_page(request, code: str):
         "review_due": report.escalation is Escalation.PARTNERSHIP_REVIEW,
         "may_decide": can_decide(request.user, program),
         "may_answer": can_answer(request.user, program),
-        "may_upload": can_import(request.user),
+        "may_upload": may_upload,
+        "upload_scoped": scope is not None,
+        "my_uploads": queries.contract_uploads_by(request.user) if may_upload else [],
         "months": _recent_months(report.as_of),
         "excuse_form": forms.ExcuseForm(),
+        "excuses": queries.accepted_excuses(program, report.events),
         "upload_form": forms.ContractUploadForm(),
     }
     return render(request, "governance/program.html", context)
@@ -104,6 +109,32 @@ def accept_excuse(request, code: str):
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def withdraw_excuse(request, code: str, pk: int):
+    """GET: the excuse and the reason to give; POST: withdraw it (the governance lead)."""
+    program = access_governed_program(request.user, code)
+    excuse = queries.excuse_of(program, pk)
+    if excuse is None:
+        raise Http404("No such excuse.")
+    refusal = "Only the client's governance lead withdraws an excuse."
+    if not can_decide(request.user, program):
+        return _refused(request, program, refusal, 403)
+    form = forms.WithdrawExcuseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reason = form.cleaned_data["reason"]
+            actions.do_withdraw_excuse(excuse, reason=reason, actor=request.user)
+        except PermissionDenied:
+            return _refused(request, program, refusal, 403)
+        except ValidationError as exc:
+            return _refused(request, program, " ".join(exc.messages))
+        return _back(program.code, "#excuses")
+    status = 400 if request.method == "POST" else 200
+    context = {"program": program, "excuse": excuse, "form": form}
+    return render(request, "governance/withdraw_excuse.html", context, status=status)
+
+
+@login_required
 @require_POST
 def flag_event(request, code: str):
     program = access_governed_program(request.user, code)
@@ -128,6 +159,10 @@ def flag_event(request, code: str):
 @require_POST
 def upload_contract(request, code: str):
     program = access_governed_program(request.user, code)
+    refusal = "Only administrators and the client's governance lead upload contract files."
+    scope = contract_upload_scope(request.user, program)
+    if scope is not None and not scope:
+        return _refused(request, program, refusal, 403)
     form = forms.ContractUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _refused(request, program, "Choose a contracts file to upload.")
@@ -138,13 +173,16 @@ def upload_contract(request, code: str):
                 upload=form.cleaned_data["file"],
                 kind="contracts",
                 reader="canonical",
+                programs=scope,
             )
             transaction.on_commit(lambda: import_jobs.launch(run.pk))
     except PermissionDenied:
-        return _refused(request, program, "Only administrators import contract files.", 403)
+        return _refused(request, program, refusal, 403)
     except ValidationError as exc:
         return _refused(request, program, " ".join(exc.messages))
-    return redirect("imports:run", run_id=run.pk)
+    if scope is None:
+        return redirect("imports:run", run_id=run.pk)
+    return _back(program.code, "#contract")
 
 
 @login_required

@@ -19,7 +19,7 @@ from upswing.audit.access import IMPORT_OBJECT_TYPE
 from upswing.audit.actions import record_event
 from upswing.audit.middleware import current_request_id
 from upswing.imports import options
-from upswing.imports.access import can_import
+from upswing.imports.access import import_role
 from upswing.imports.models import ImportRun, RunStatus
 from upswing.ingest.adapters import ADAPTERS
 from upswing.ingest.readers import ReadError, check_xlsx_archive
@@ -27,11 +27,20 @@ from upswing.org.models import Role
 
 
 def do_start_import(
-    *, actor, upload, kind: str, reader: str, source: str = "", time_zone: str = ""
+    *,
+    actor,
+    upload,
+    kind: str,
+    reader: str,
+    source: str = "",
+    time_zone: str = "",
+    programs: frozenset[str] | None = None,
 ) -> ImportRun:
     """Save the upload and queue its import; the caller starts the job after commit. The
-    import's options (a roster's time zone) wait beside the upload (`options.save_options`)."""
-    if not can_import(actor):
+    import's options (a roster's time zone, the only programs its rows may name) wait beside
+    the upload (`options.save_options`)."""
+    role = import_role(actor, kind, programs)
+    if role is None:
         raise PermissionDenied("Only administrators import files.")
     if upload.size > options.max_upload_bytes():
         raise ValidationError("the file is larger than the upload limit")
@@ -42,8 +51,11 @@ def do_start_import(
     stored = f"{secrets.token_hex(16)}{suffix}"
     path = options.uploads_dir() / stored
     _save(upload, path)
-    if time_zone:
-        options.save_options(path, {"time_zone": time_zone})
+    saved = {"time_zone": time_zone} if time_zone else {}
+    if programs is not None:
+        saved["programs"] = sorted(programs)
+    if saved:
+        options.save_options(path, saved)
     try:
         if suffix in options.XLSX_SUFFIXES:
             check_xlsx_archive(path)
@@ -66,7 +78,7 @@ def do_start_import(
             )
             record_event(
                 actor=actor,
-                role=Role.ADMIN,
+                role=role,
                 action=f"import.{kind}",
                 object_type=IMPORT_OBJECT_TYPE,
                 object_id=str(run.pk),
@@ -76,6 +88,7 @@ def do_start_import(
                     "size_bytes": [None, run.size_bytes],
                     "reader": [None, reader],
                     **({"time_zone": [None, time_zone]} if time_zone else {}),
+                    **({"programs": [None, sorted(programs)]} if programs is not None else {}),
                 },
             )
     except Exception:

@@ -98,6 +98,8 @@ def _import(run: ImportRun, path: Path) -> ImportRun:
     if run.reader.startswith(options.MAPPING_PREFIX):
         mapping = options.mapping_examples()[run.reader.removeprefix(options.MAPPING_PREFIX)]
     try:
+        saved = options.load_options(path)
+        programs = saved.get("programs")
         with bind_actor(run.created_by if run.created_by_id else None):
             result = import_file(
                 run.kind,
@@ -105,7 +107,8 @@ def _import(run: ImportRun, path: Path) -> ImportRun:
                 source=run.source or None,
                 mapping_path=mapping,
                 progress=lambda stage: _set(run.pk, stage=stage, heartbeat_at=timezone.now()),
-                time_zone=options.load_options(path).get("time_zone"),
+                time_zone=saved.get("time_zone"),
+                programs=frozenset(programs) if programs is not None else None,
             )
     except WarehouseBusyError as exc:
         return do_finish_import(

@@ -82,7 +82,7 @@ SURVEY_KINDS = ("csat", "nps", "ces")
 # score ranges per survey kind, inclusive
 SURVEY_RANGES = {"csat": (1, 5), "nps": (0, 10), "ces": (1, 7)}
 COACHING_KINDS = ("one_to_one", "side_by_side", "training", "workshop")
-CONTRACT_WINDOWS = ("week", "month")
+CONTRACT_WINDOWS = ("week", "month", "quarter")
 CONTRACT_LEVELS = ("program",)
 EVENT_KINDS = ("outage", "understaffing", "volume_spike", "policy_change", "tool_change")
 

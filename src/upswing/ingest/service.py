@@ -7,7 +7,7 @@ import hashlib
 import uuid
 import zoneinfo
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
@@ -97,6 +97,7 @@ class Options:
 
     time_zone: str | None = None
     dates: DateRange | None = None
+    programs: frozenset[str] | None = None  # the programs rows may name (None: every one)
 
 
 def import_file(
@@ -108,12 +109,19 @@ def import_file(
     progress: Progress | None = None,
     time_zone: str | None = None,
     dates: DateRange | None = None,
+    programs: frozenset[str] | None = None,
 ) -> ImportResult:
+    """Check and import one file of `kind_name`; `programs` limits the programs its rows may
+    name (an uploader scoped to some programs), any other reading as an unknown program."""
     step = progress or (lambda _msg: None)
     kind = _kind(kind_name, path)
     if dates is None and mapping_path is not None:
         dates = _mapping_dates(mapping_path)
     options = _options(kind, path, time_zone, dates)
+    if programs is not None:
+        if kind.destination is Destination.WAREHOUSE or kind.name == "roster":
+            raise ImportRejected(path.name, "only a records file is imported for some programs")
+        options = replace(options, programs=frozenset(programs))
     try:
         return _import(kind, path, source, mapping_path, step, options)
     except duckdb.Error as exc:
@@ -143,7 +151,7 @@ def _import(
         digest = background.submit(_sha256, path) if path.is_file() else None
         vcon = wh.validation_connection()
         step("checking")
-        writers.register_references(vcon, wh, kind)
+        writers.register_references(vcon, wh, kind, options.programs)
         if source is None and mapping_path is None and digest is not None:
             source = _earlier_source(wh, kind, _result(digest))
         if kind.destination is Destination.WAREHOUSE and wh.is_duckdb:

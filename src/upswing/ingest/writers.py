@@ -27,8 +27,15 @@ WAREHOUSE_TABLE = {
 }
 
 
-def register_references(con: duckdb.DuckDBPyConnection, wh: Warehouse, kind: Kind) -> None:
-    programs = _programs()
+def register_references(
+    con: duckdb.DuckDBPyConnection,
+    wh: Warehouse,
+    kind: Kind,
+    programs_in_scope: frozenset[str] | None = None,
+) -> None:
+    """The organisation the file's rows are checked against; `programs_in_scope` (None: all)
+    limits the programs a row may name: any other reads as an unknown program."""
+    programs = _programs(programs_in_scope)
     zones = sorted({p.time_zone for p in programs})
     _replace(
         con,
@@ -68,8 +75,9 @@ def register_references(con: duckdb.DuckDBPyConnection, wh: Warehouse, kind: Kin
         _register_interactions(con, wh)
 
 
-def _programs() -> list[Program]:
-    return list(Program.objects.all())
+def _programs(codes: frozenset[str] | None = None) -> list[Program]:
+    programs = Program.objects.all()
+    return list(programs if codes is None else programs.filter(code__in=codes))
 
 
 def _agent_programs() -> dict[str, str | None]:

@@ -63,6 +63,22 @@ def mix_cells(con: ibis.BaseBackend, program: str, first: dt.date, last: dt.date
     )
 
 
+def channel_strata(con: ibis.BaseBackend, program: str, first: dt.date, last: dt.date) -> ir.Table:
+    """Per channel, the answered calls of `program` on local days first..last: the counts
+    behind FCR, escalation and reopen, and AHT's sum (the strata a comparison of vendors is
+    standardised over)."""
+    cells = mix_cells(con, program, first, last)
+    return cells.group_by("channel").aggregate(
+        **{
+            name: cells[name].sum()
+            for name in (
+                "fcr_n", "fcr_hits", "escalation_n", "escalation_hits",
+                "reopen_n", "reopen_hits", "aht_n", "aht_sum",
+            )
+        }
+    )  # fmt: skip
+
+
 def behaviour_misses(
     con: ibis.BaseBackend,
     program: str,

@@ -18,8 +18,8 @@ from upswing.governance.rules.contracts import (
     terms_for,
 )
 from upswing.governance.rules.credits import CreditDue, service_credit
-from upswing.metrics import CATALOG, Aggregate
-from upswing.periods import Period, periods_between
+from upswing.metrics import CATALOG, Aggregate, value_from_totals
+from upswing.periods import Period, next_month_start, periods_between
 from upswing.scorecards.rules import min_sample
 
 
@@ -47,7 +47,8 @@ class Escalation(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class WindowValue:
-    """A program's value for one metric in one window, from the scorecards."""
+    """A program's value for one metric in one window, from the scorecards (`numerator`: the
+    sum behind it, from which months are pooled into a quarter)."""
 
     metric: str
     window: Window
@@ -55,6 +56,59 @@ class WindowValue:
     value: float | None
     n: int
     partial: bool = False
+    numerator: float | None = None
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Quarter:
+    """A calendar quarter: January–March, April–June, July–September, October–December."""
+
+    start: dt.date
+
+    @classmethod
+    def of(cls, day: dt.date) -> Quarter:
+        return cls(dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1))
+
+    @property
+    def months(self) -> tuple[dt.date, dt.date, dt.date]:
+        second = next_month_start(self.start)
+        return (self.start, second, next_month_start(second))
+
+    @property
+    def end(self) -> dt.date:
+        return next_month_start(self.months[2]) - dt.timedelta(days=1)
+
+    @property
+    def label(self) -> str:
+        return f"{self.start.year}-Q{(self.start.month - 1) // 3 + 1}"
+
+    def next(self) -> Quarter:
+        return Quarter(next_month_start(self.months[2]))
+
+
+def window_label(window: Window, start: dt.date) -> str:
+    if window is Window.QUARTER:
+        return Quarter.of(start).label
+    return Period(window.period_kind, start).label
+
+
+def quarter_values(months: Sequence[WindowValue]) -> list[WindowValue]:
+    """Each metric's quarters pooled exactly from its months' numerators and sample sizes.
+    A quarter with a month missing or still partial is partial (open): its data runs short."""
+    by_quarter: dict[tuple[str, Quarter], list[WindowValue]] = {}
+    for v in months:
+        if v.window is Window.MONTH:
+            by_quarter.setdefault((v.metric, Quarter.of(v.start)), []).append(v)
+    out = []
+    for (metric, quarter), values in sorted(by_quarter.items()):
+        usable = [v for v in values if v.numerator is not None and v.n > 0]
+        n = sum(v.n for v in usable)
+        value = (
+            value_from_totals(CATALOG[metric], sum(v.numerator for v in usable), n) if n else None
+        )
+        short = len(values) < 3 or any(v.partial for v in values)
+        out.append(WindowValue(metric, Window.QUARTER, quarter.start, value, n, short, None))
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +163,7 @@ class WindowResult:
 
     @property
     def label(self) -> str:
-        return Period(self.window.period_kind, self.start).label
+        return window_label(self.window, self.start)
 
     @property
     def excused(self) -> bool:
@@ -138,10 +192,16 @@ class BreachReport:
         return counted[-1].escalation if counted else None
 
 
-def closed_windows(window: Window, first: dt.date, as_of: dt.date) -> list[Period]:
+def closed_windows(window: Window, first: dt.date, as_of: dt.date) -> list[Period | Quarter]:
     """Windows from the one holding `first` whose last day is on or before `as_of`."""
     if as_of < first:
         return []
+    if window is Window.QUARTER:
+        out, quarter = [], Quarter.of(first)
+        while quarter.end <= as_of:
+            out.append(quarter)
+            quarter = quarter.next()
+        return out
     return [p for p in periods_between(window.period_kind, first, as_of) if p.end <= as_of]
 
 
@@ -184,7 +244,7 @@ def evaluate_windows(
 def _result(
     terms: ContractTerms,
     line: SlaLine,
-    period: Period,
+    period: Period | Quarter,
     value: WindowValue | None,
     events: Sequence[EventFact],
     excuses: Sequence[Excuse],

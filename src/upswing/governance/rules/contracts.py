@@ -13,19 +13,21 @@ from upswing.periods import PeriodKind
 
 
 class Window(enum.StrEnum):
-    """How long a measurement window is: the scorecards' ISO weeks or calendar months, in the
-    program's time zone."""
+    """How long a measurement window is: the scorecards' ISO weeks or calendar months, or a
+    calendar quarter (its three months pooled exactly), in the program's time zone."""
 
     WEEK = "week"
     MONTH = "month"
+    QUARTER = "quarter"
 
     @property
     def period_kind(self) -> PeriodKind:
-        return PeriodKind(self.value)
+        """The scorecards' period a week or a month is; a quarter is built from months."""
+        return PeriodKind(self.value) if self is not Window.QUARTER else PeriodKind.MONTH
 
     @property
     def label(self) -> str:
-        return {"week": "Weekly", "month": "Monthly"}[self.value]
+        return {"week": "Weekly", "month": "Monthly", "quarter": "Quarterly"}[self.value]
 
 
 class ContractLevel(enum.StrEnum):

@@ -33,6 +33,15 @@ FEW_UNITS = 10
 Scores = Mapping[str, Mapping[str, float | None]]
 
 
+def alpha_verdict(alpha: float) -> str:
+    """How an alpha reads, on Krippendorff's thresholds."""
+    if alpha >= ALPHA_RELIABLE:
+        return "reliable agreement"
+    if alpha >= ALPHA_TENTATIVE:
+        return "tentative agreement"
+    return "evaluators disagree: recalibrate"
+
+
 @dataclass(frozen=True, slots=True)
 class Agreement:
     """Alpha and ICC of one criterion (or the overall score); None when too few to judge."""
@@ -50,12 +59,7 @@ class Agreement:
     def reading(self) -> str:
         if self.alpha is None:
             return self.note or "too few to judge"
-        if self.alpha >= ALPHA_RELIABLE:
-            verdict = "reliable agreement"
-        elif self.alpha >= ALPHA_TENTATIVE:
-            verdict = "tentative agreement"
-        else:
-            verdict = "evaluators disagree: recalibrate"
+        verdict = alpha_verdict(self.alpha)
         if self.units < FEW_UNITS:
             verdict += f" (only {self.units} interactions: indicative)"
         return verdict

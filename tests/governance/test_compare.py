@@ -113,7 +113,7 @@ def _shim(program, users):
     )
 
 
-def test_dispute_rate_is_disputes_per_evaluation_and_too_few_below_the_qa_sample(world):
+def test_dispute_rate_is_the_share_of_evaluations_disputed_and_too_few_below_the_qa_sample(world):
     users = {"qa": world.users["lead"]}
     shim = _shim(world.program, users)
     version = _template(9901, world.program, users["qa"])
@@ -132,7 +132,8 @@ def test_dispute_rate_is_disputes_per_evaluation_and_too_few_below_the_qa_sample
     extra.save(update_fields=["interaction_day"])
     rates = qa_rates(world.program, first, last)
     assert (rates["evaluations"], rates["disputes"]) == (6, 2)
-    assert rates["dispute_rate"] == "33.3% (2 on 6 evaluations)"
+    # two criteria disputed on one evaluation: one evaluation of six
+    assert rates["dispute_rate"] == "16.7% (1 of 6 evaluations disputed)"
     assert rates["calibration"] == "too few to judge"
 
 

@@ -174,7 +174,8 @@ def _scorecard_totals(program, metrics, months) -> dict[str, tuple[float, int]]:
 
 
 def qa_rates(program, first: dt.date, last: dt.date) -> dict:
-    """Disputes raised per evaluation of contacts on days first..last, and the mean overall
+    """The share of evaluations of contacts on days first..last with a dispute raised (one
+    disputed on two criteria counts once, so the rate never passes 100%), and the mean overall
     agreement of the calibration sessions revealed then; too few evaluations (the QA minimum
     sample) or no revealed session reads "too few to judge"."""
     evaluations = Evaluation.objects.filter(
@@ -182,6 +183,7 @@ def qa_rates(program, first: dt.date, last: dt.date) -> dict:
     )
     count = evaluations.count()
     disputes = Dispute.objects.filter(evaluation__in=evaluations).count()
+    disputed = evaluations.filter(disputes__isnull=False).distinct().count()
     sessions, alphas = calibration_alphas(program, first, last)
     alpha = math.fsum(alphas) / len(alphas) if alphas else None
     return {
@@ -190,7 +192,7 @@ def qa_rates(program, first: dt.date, last: dt.date) -> dict:
         "dispute_rate": (
             TOO_FEW
             if count < min_sample("qa")
-            else f"{100.0 * disputes / count:.1f}% ({disputes} on {count} evaluations)"
+            else f"{100.0 * disputed / count:.1f}% ({disputed} of {count} evaluations disputed)"
         ),
         "calibration_sessions": sessions,
         "calibration_alpha": alpha,

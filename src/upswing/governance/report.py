@@ -120,20 +120,22 @@ def event_row(event, report) -> dict:
 
 def quality_summary(program, month: Period) -> dict:
     """Counts and rates of the month's QA: evaluations, mean score, disputes raised and
-    upheld, and the overall agreement of calibration sessions revealed in the month."""
+    upheld (per criterion), the share of evaluations disputed, and the overall agreement of
+    calibration sessions revealed in the month."""
     evaluations = Evaluation.objects.filter(
         program=program, interaction_day__gte=month.start, interaction_day__lte=month.end
     )
     scores = [s for s in evaluations.values_list("score", flat=True) if s is not None]
     disputes = Dispute.objects.filter(evaluation__in=evaluations)
     raised = disputes.count()
+    disputed = evaluations.filter(score__isnull=False, disputes__isnull=False).distinct().count()
     upheld = disputes.filter(outcome__in=("accepted", "partly_accepted")).count()
     sessions, alphas = queries.calibration_alphas(program, month.start, month.end)
     return {
         "evaluations": len(scores),
         "mean_score": math.fsum(scores) / len(scores) if scores else None,
         "mean_score_text": format_value("qa", math.fsum(scores) / len(scores)) if scores else "—",
-        "dispute_rate": 100.0 * raised / len(scores) if scores else None,
+        "dispute_rate": 100.0 * disputed / len(scores) if scores else None,  # evaluations, ≤ 100%
         "disputes": raised,
         "disputes_upheld": upheld,
         "calibration_sessions": sessions,

@@ -110,3 +110,18 @@ def person_name(full_name: str = "", username: str = "", email: str = "") -> str
     if "@" in address:
         return f"{name_from_email(address) or 'Unnamed'} {NO_ACCOUNT}"
     return address or "—"
+
+
+def named(text: object, names: dict[str, str] | None = None) -> str:
+    """A person recorded as text (an evaluator, a coach): an address is replaced by the name
+    `names` (lower-cased address → name) gives it, else humanised with "(no account)"; any
+    other text is already a name or an id and is kept."""
+    value = str(text or "").strip()
+    if not value:
+        return "—"
+    if "@" not in value:
+        return value
+    known = (names or {}).get(value.lower())
+    if known is not None:
+        return known or name_from_email(value) or "Unnamed"
+    return person_name(email=value)

@@ -80,14 +80,15 @@ def _signed(value) -> str:
 
 
 def severity_table(program_code: str) -> TableSpec:
-    """(severity, sentence) rows: each evaluator's effect on the scores they give."""
+    """(severity, sentence, evaluator's name) rows: each evaluator's effect on the scores
+    they give."""
     return TableSpec(
         name=f"qa-leniency-{program_code}",
         title="By evaluator",
         noun="evaluator",
         prefix="v",
         columns=(
-            Column("evaluator", "Evaluator", lambda r: r[0].evaluator),
+            Column("evaluator", "Evaluator", lambda r: r[2]),
             Column(
                 "effect",
                 "Effect (points)",

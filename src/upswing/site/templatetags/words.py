@@ -58,17 +58,10 @@ def person(user, fallback: str = "") -> str:
 
 @register.filter
 def email_person(address, names=None) -> str:
-    """A person stored as an e-mail: their name when `names` (address → full name, read by
-    the view in one query) knows them, else the address humanised with "(no account)"."""
-    text = str(address or "").strip()
-    if not text:
-        return "—"
-    if "@" not in text:
-        return text
-    known = (names or {}).get(text.lower())
-    if known is not None:
-        return known or vocabulary.name_from_email(text)
-    return vocabulary.person_name(email=text)
+    """A person stored as an e-mail: their name when `names` (address → name, read by the
+    view in one query with `org.people.names_by_address`) knows them, else the address
+    humanised with "(no account)"."""
+    return vocabulary.named(address, names)
 
 
 @register.filter

@@ -192,7 +192,8 @@ def test_refresh_copies_the_events_and_the_trends_mark_them(client, program):
 
     client.force_login(_user(Role.OPERATIONS_MANAGER, program=Program.objects.get(code="P1")))
     t2 = client.get(f"/teams/T2/?period={WEEK}&metric=aht").content.decode()
-    svg = t2[t2.index("<svg") : t2.index("</svg>")]
+    plot = t2.index('<svg class="chart-plot"')
+    svg = t2[plot : t2.index("</svg>", plot)]
     assert svg.count('class="event-band"') == 2
     assert "Outage, 2026-10-06: telephony down" in svg
     assert "Tool change (team: this team), 2026-09-21 to 2026-10-04: new CRM" in svg

@@ -73,6 +73,7 @@ class Event:
 class Tick:
     pos: float
     label: str
+    anchor: str = "middle"  # an x label at an edge of the plot keeps inside it
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +113,21 @@ class Chart:
     def plot_height(self) -> int:
         return self.plot_bottom - self.plot_top
 
+    # The chart is drawn as two SVGs sharing one coordinate system: the vertical axis's
+    # labels (x from 0 to plot_left), which never scroll, and the plot (from plot_left to
+    # the right edge), which scrolls sideways on a narrow screen. Same height, same y.
+    @property
+    def axis_view(self) -> str:
+        return f"0 0 {self.plot_left} {self.height}"
+
+    @property
+    def plot_view(self) -> str:
+        return f"{self.plot_left} 0 {self.width - self.plot_left} {self.height}"
+
+    @property
+    def plot_view_width(self) -> int:
+        return self.width - self.plot_left
+
 
 def trend_chart(
     points: Sequence[SeriesPoint], unit: str = "", events: Sequence[Event] = ()
@@ -126,7 +142,9 @@ def trend_chart(
     )
     step = max(1, math.ceil(len(points) / 8))
     x_ticks = tuple(
-        Tick(scale.x(i), p.label) for i, p in enumerate(points) if (len(points) - 1 - i) % step == 0
+        Tick(scale.x(i), p.label, _anchor(scale.x(i)))
+        for i, p in enumerate(points)
+        if (len(points) - 1 - i) % step == 0
     )
     return Chart(
         width=WIDTH,
@@ -147,6 +165,16 @@ def trend_chart(
         empty=all(p.value is None for p in points),
         legend=legend_marks(dots),
     )
+
+
+def _anchor(x: float) -> str:
+    """A label on the plot's left edge starts there and one on its right edge ends there, so
+    neither is cut by the plot's own SVG."""
+    if x <= LEFT:
+        return "start"
+    if x >= WIDTH - RIGHT:
+        return "end"
+    return "middle"
 
 
 class _Scale:

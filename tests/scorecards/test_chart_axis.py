@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from lxml import html
 
 from upswing.metrics import CATALOG
-from upswing.scorecards.charts import SeriesPoint, trend_chart
+from upswing.scorecards.charts import LABEL_PAD, SeriesPoint, trend_chart
 
 FIRST = dt.date(2026, 1, 5)
 CSS = Path(__file__).parents[2] / "src/upswing/site/static/upswing/site.css"
@@ -62,6 +62,7 @@ def test_the_y_labels_sit_outside_the_scrolling_plot(rendered):
     assert not plot_labels & set(axis_labels), "a y label scrolls with the plot"
     assert {t.label for t in chart.x_ticks} <= plot_labels
     assert not doc.xpath('//div[@class="chart-scroll"]//svg[contains(@class, "chart-axis")]')
+    assert "#}" not in doc.text_content()  # no template comment leaks as text
 
 
 def test_the_axis_and_the_plot_share_one_coordinate_system(rendered):
@@ -71,25 +72,34 @@ def test_the_axis_and_the_plot_share_one_coordinate_system(rendered):
     ax, ay, aw, ah = _view(axis)
     px, py, pw, ph = _view(plot)
     assert (ax, ax + aw) == (0, chart.plot_left)  # the axis ends where the plot begins
-    assert (px, px + pw) == (chart.plot_left, chart.width)
+    assert px <= chart.plot_left - LABEL_PAD  # room for a label centred on the first point
+    assert px + pw >= chart.width + LABEL_PAD  # and on the last
     assert (ay, ah) == (py, ph) == (0, chart.height)  # so a label is level with its grid line
     grid = sorted(float(g.get("y1")) for g in plot.xpath('.//line[@class="grid"]'))
     labels = sorted(float(t.get("y")) for t in axis.xpath(".//text"))
     assert grid == labels
-    assert "aspect-ratio: 62 / 280" in axis.get("style")
-    assert f"aspect-ratio: {int(pw)} / {int(ph)}" in plot.get("style")
+    css = CSS.read_text()  # no inline style: the site's CSP forbids it
+    assert f"svg.chart-axis {{ aspect-ratio: {int(aw)} / {int(ah)}; }}" in css
+    overlap = chart.plot_left - px  # the wide screen's middle column: the shared strip
+    columns = f"{int(px)}fr {int(overlap)}fr {int(pw - overlap)}fr"
+    assert f"grid-template-columns: {columns};" in css
+    assert f"svg.chart-plot {{ aspect-ratio: {int(pw)} / {int(ph)}; }}" in css
+    assert axis.get("style") is None
+    assert plot.get("style") is None
     assert axis.get("aria-hidden") == "true"  # the plot's title and the table carry the numbers
 
 
 def test_no_x_label_is_cut_at_the_plot_edges(rendered):
-    _chart, doc = rendered
+    chart, doc = rendered
     plot = doc.xpath('//svg[contains(@class, "chart-plot")]')[0]
+    px, _, pw, _ = _view(plot)
     ticks = plot.xpath('.//g[@class="axis"]/text')
-    anchors = {float(t.get("x")): t.get("text-anchor") for t in ticks}
-    assert anchors[max(anchors)] == "end"
-    assert all(a in {"start", "middle", "end"} for a in anchors.values())
-    first = trend_chart(_series(3), "s").x_ticks
-    assert [t.anchor for t in first] == ["start", "middle", "end"]
+    assert ticks
+    for t in ticks:  # 13 px text: a label's half is under 4.2 px a character
+        half = 4.2 * len(t.text)
+        assert px <= float(t.get("x")) - half
+        assert float(t.get("x")) + half <= px + pw
+    assert max(float(t.get("x")) for t in ticks) == chart.plot_right
 
 
 def test_on_a_phone_only_the_plot_scrolls_and_both_keep_one_height():

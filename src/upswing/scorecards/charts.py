@@ -23,6 +23,7 @@ from upswing.scorecards.rules import DOMAINS
 
 WIDTH, HEIGHT = 640, 280
 LEFT, RIGHT, TOP, BOTTOM = 62, 16, 16, 40
+LABEL_PAD = 34  # half the widest period label: the plot's SVG reaches this far past each edge
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +74,6 @@ class Event:
 class Tick:
     pos: float
     label: str
-    anchor: str = "middle"  # an x label at an edge of the plot keeps inside it
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,19 +114,25 @@ class Chart:
         return self.plot_bottom - self.plot_top
 
     # The chart is drawn as two SVGs sharing one coordinate system: the vertical axis's
-    # labels (x from 0 to plot_left), which never scroll, and the plot (from plot_left to
-    # the right edge), which scrolls sideways on a narrow screen. Same height, same y.
+    # labels (x from 0 to plot_left), which never scroll, and the plot (from LABEL_PAD before
+    # plot_left to LABEL_PAD past the right edge, so a period label centred on the first or
+    # last point is whole), which scrolls sideways on a narrow screen. Same height, same y;
+    # on a wide screen the CSS lays the plot's left pad under the axis, as one picture.
     @property
     def axis_view(self) -> str:
         return f"0 0 {self.plot_left} {self.height}"
 
     @property
-    def plot_view(self) -> str:
-        return f"{self.plot_left} 0 {self.width - self.plot_left} {self.height}"
+    def plot_view_left(self) -> int:
+        return self.plot_left - LABEL_PAD
 
     @property
     def plot_view_width(self) -> int:
-        return self.width - self.plot_left
+        return self.width + LABEL_PAD - self.plot_view_left
+
+    @property
+    def plot_view(self) -> str:
+        return f"{self.plot_view_left} 0 {self.plot_view_width} {self.height}"
 
 
 def trend_chart(
@@ -142,9 +148,7 @@ def trend_chart(
     )
     step = max(1, math.ceil(len(points) / 8))
     x_ticks = tuple(
-        Tick(scale.x(i), p.label, _anchor(scale.x(i)))
-        for i, p in enumerate(points)
-        if (len(points) - 1 - i) % step == 0
+        Tick(scale.x(i), p.label) for i, p in enumerate(points) if (len(points) - 1 - i) % step == 0
     )
     return Chart(
         width=WIDTH,
@@ -165,16 +169,6 @@ def trend_chart(
         empty=all(p.value is None for p in points),
         legend=legend_marks(dots),
     )
-
-
-def _anchor(x: float) -> str:
-    """A label on the plot's left edge starts there and one on its right edge ends there, so
-    neither is cut by the plot's own SVG."""
-    if x <= LEFT:
-        return "start"
-    if x >= WIDTH - RIGHT:
-        return "end"
-    return "middle"
 
 
 class _Scale:

@@ -60,7 +60,63 @@ def test_people_are_shown_by_name_and_the_email_only_as_a_detail():
     assert tags.person(user) == "Dana Diaz"
     assert tags.person_detail(user) == "dana@example.com"
     nameless = get_user_model().objects.create_user("eve@example.com")
-    assert tags.person(nameless) == "eve"
+    assert tags.person(nameless) == "Eve"
     assert tags.person(None, "cli") == "cli"
+    assert tags.person(None, "jane.o-neil@example.com") == "Jane O Neil (no account)"
+    assert tags.person(None, "") == "—"
     assert tags.model_words("plans.plan") == "Plan"
     assert tags.model_words("nowhere.thing") == "Thing"
+
+
+def test_a_person_known_only_by_an_address_is_named_from_it_and_marked_without_account():
+    from upswing.words import name_from_email, person_name
+
+    assert name_from_email("jane.doe_2+qa@example.com") == "Jane Doe 2"
+    assert person_name("Dana Diaz", "dana", "dana@example.com") == "Dana Diaz"
+    assert person_name("", "dana") == "dana"
+    assert person_name("", "eve@example.com") == "Eve"
+    assert person_name("", "", "sam.lee@example.com") == "Sam Lee (no account)"
+    assert person_name("", "", "") == "—"
+    assert tags.email_person("sam.lee@example.com", {"sam.lee@example.com": "Sam Lee"}) == (
+        "Sam Lee"
+    )
+    assert tags.email_person("Sam.Lee@Example.com", {"sam.lee@example.com": "Sam Lee"}) == (
+        "Sam Lee"
+    )
+    assert tags.email_person("kim@example.com", {}) == "Kim (no account)"
+    assert tags.email_person("", {}) == "—"
+    assert tags.email_person("legacy-id-7", {}) == "legacy-id-7"
+
+
+@given(st.emails())
+def test_no_name_from_an_address_shows_the_address(address):
+    from upswing.words import person_name
+
+    assert "@" not in person_name(email=address)
+
+
+@pytest.mark.django_db
+def test_addresses_are_named_by_the_user_holding_them_in_one_query(django_assert_num_queries):
+    from upswing.org.people import names_by_address
+    from upswing.words import named
+
+    users = get_user_model().objects
+    users.create_user("quinn", email="Quinn.Q@example.com", first_name="Quinn", last_name="Q")
+    users.create_user("rae@example.com")
+    with django_assert_num_queries(1):
+        names = names_by_address(["quinn.q@example.com", "rae@example.com", "x@y.z", "", None])
+    assert names == {"quinn.q@example.com": "Quinn Q", "rae@example.com": "Rae"}
+    assert named("QUINN.Q@example.com", names) == "Quinn Q"
+    assert named("x@y.z", names) == "X (no account)"
+    with django_assert_num_queries(0):
+        assert names_by_address(["no address", ""]) == {}
+
+
+def test_a_leniency_sentence_names_the_evaluator_as_the_page_does():
+    from upswing.quality.rules.leniency import Severity, describe_severity
+
+    s = Severity("sam.lee@vendor.com", 6.0, 1.5, 40, 0, outlier=True)
+    named_sentence = describe_severity(s, name="Sam Lee (no account)")
+    assert named_sentence.startswith("Sam Lee (no account) scores 6.0 ± 1.5 points above")
+    assert "@" not in named_sentence
+    assert describe_severity(s).startswith("sam.lee@vendor.com scores")

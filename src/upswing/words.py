@@ -82,3 +82,46 @@ def action_words(action: str) -> str:
         return words(action)
     subject, _, verb = action.rpartition(".")
     return f"{words(subject.replace('.', '_'))}: {_readable(verb).lower()}"
+
+
+NO_ACCOUNT = "(no account)"
+
+
+def name_from_email(address: str) -> str:
+    """The part of an address before @ made readable: "jane.o-neil_2@x.com" → "Jane O Neil 2".
+
+    Only a fallback for a person known by nothing but an address; a name always wins."""
+    local = str(address or "").strip().partition("@")[0]
+    parts = [p for p in local.replace(".", " ").replace("_", " ").replace("-", " ").split() if p]
+    parts = [p.split("+")[0] for p in parts]
+    return " ".join(p[:1].upper() + p[1:] for p in parts if p)
+
+
+def person_name(full_name: str = "", username: str = "", email: str = "") -> str:
+    """A person by name: the full name, else the user name (an address humanised), else
+    the address humanised and marked "(no account)" when no user holds it; "—" when nothing."""
+    full = str(full_name or "").strip()
+    if full:
+        return full
+    name = str(username or "").strip()
+    if name:
+        return name_from_email(name) if "@" in name else name
+    address = str(email or "").strip()
+    if "@" in address:
+        return f"{name_from_email(address) or 'Unnamed'} {NO_ACCOUNT}"
+    return address or "—"
+
+
+def named(text: object, names: dict[str, str] | None = None) -> str:
+    """A person recorded as text (an evaluator, a coach): an address is replaced by the name
+    `names` (lower-cased address → name) gives it, else humanised with "(no account)"; any
+    other text is already a name or an id and is kept."""
+    value = str(text or "").strip()
+    if not value:
+        return "—"
+    if "@" not in value:
+        return value
+    known = (names or {}).get(value.lower())
+    if known is not None:
+        return known or name_from_email(value) or "Unnamed"
+    return person_name(email=value)

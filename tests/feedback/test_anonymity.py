@@ -5,6 +5,7 @@ links an anonymous answer to the person who gave it."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import logging
 import uuid
@@ -16,6 +17,7 @@ from django.test import override_settings
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl import load_workbook
 
 from factories import UserFactory
 from upswing.audit.models import AuditEvent
@@ -28,6 +30,17 @@ from .records import CLOSED_ON, template
 
 GROUPS = ("peer", "direct_report", "other")
 FILTERS = [[], ["peer"], ["other", "all"], ["direct_report", "pool"], ["pool", "all"]]
+
+
+def export_text(response) -> str:
+    """A table export (CSV or XLSX) as text, one line per row."""
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    if "csv" in response["Content-Type"]:
+        return response.content.decode("utf-8-sig")
+    book = load_workbook(io.BytesIO(response.content), read_only=True)
+    rows = book.active.iter_rows(values_only=True)
+    return "\n".join(",".join("" if v is None else str(v) for v in row) for row in rows)
 
 
 def _channels(client, subject, filters, *, pdf: bool = False) -> dict[str, str]:
@@ -43,6 +56,8 @@ def _channels(client, subject, filters, *, pdf: bool = False) -> dict[str, str]:
         "csv": client.get(f"{base}csv/?{query}").content.decode(),
         "api": client.get(f"{api}?{query}").content.decode(),
     }
+    for fmt in ("csv", "xlsx"):  # the page's table exports (upswing.tables)
+        out[f"table-{fmt}"] = export_text(client.get(f"{base}?{query}&export={fmt}"))
     if pdf:
         out["pdf"] = pdf_text(client.get(f"{base}pdf/?{query}").content)
     for fmt in ("json", "csv"):

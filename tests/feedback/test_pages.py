@@ -65,3 +65,46 @@ def test_the_group_filter_picks_rows_and_the_csv_follows_it(org, login_as):
 def test_the_agents_scorecard_links_to_the_feedback_tab(org, login_as):
     text = login_as("agent").get("/agents/A1/").content.decode()
     assert 'href="/agents/A1/feedback/"' in text
+
+
+def _export_rows(response) -> list[dict[str, str]]:
+    import csv
+    import io
+
+    assert response["Content-Disposition"].startswith("attachment;")
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_the_results_export_holds_the_page_and_follows_its_group_filter(org, login_as):
+    client = login_as("lead")
+    base = "/feedback/cycles/9401/results/A1/"
+    page = client.get(base).content.decode()
+    assert 'href="?export=csv&amp;table=feedback-9401-A1"' in page
+    rows = _export_rows(client.get(f"{base}?group=peer&export=csv"))
+    assert {r["Group"] for r in rows} == {"Peers"}
+    comments = {r["Comment"] for r in rows if r["Comment"]} - {"too few to show"}
+    assert all(f"<li>{text}</li>" in page for text in comments)
+    hidden = any(r["Comment"] == "too few to show" for r in rows)
+    assert hidden == ("Too few comments to show" in page)
+    listens = next(r for r in rows if r["Question"].startswith("Listens") and not r["Comment"])
+    assert listens["Raters"] == "6"
+
+
+def test_the_results_export_never_shows_a_group_the_page_hides(org, login_as, settings):
+    settings.UPSWING_FEEDBACK_MIN_RATERS = 7
+    settings.UPSWING_FEEDBACK_MIN_COMMENTERS = 7
+    client = login_as("lead")
+    base = "/feedback/cycles/9401/results/A1/"
+    page = client.get(f"{base}?group=peer").content.decode()
+    assert "Too few raters to show" in page
+    for fmt in ("csv", "xlsx"):
+        response = client.get(f"{base}?group=peer&export={fmt}")
+        assert response.status_code == 200
+        body = response.content
+        assert b"Patient with callers." not in body
+        assert b"Explains claims clearly." not in body
+    rows = _export_rows(client.get(f"{base}?group=peer&export=csv"))
+    assert rows
+    assert {r["Raters"] for r in rows if not r["Comment"]} <= {"too few to show"}
+    assert all(r["Mean"] == "" and r["Distribution"] == "" for r in rows)
+    assert {r["Comment"] for r in rows if r["Comment"]} <= {"too few to show"}

@@ -192,7 +192,8 @@ def test_refresh_copies_the_events_and_the_trends_mark_them(client, program):
 
     client.force_login(_user(Role.OPERATIONS_MANAGER, program=Program.objects.get(code="P1")))
     t2 = client.get(f"/teams/T2/?period={WEEK}&metric=aht").content.decode()
-    svg = t2[t2.index("<svg") : t2.index("</svg>")]
+    plot = t2.index('<svg class="chart-plot"')
+    svg = t2[plot : t2.index("</svg>", plot)]
     assert svg.count('class="event-band"') == 2
     assert "Outage, 2026-10-06: telephony down" in svg
     assert "Tool change (team: this team), 2026-09-21 to 2026-10-04: new CRM" in svg
@@ -394,3 +395,33 @@ def test_an_evaluator_recorded_by_email_is_shown_by_name(client, program):
     client.force_login(a1.user)
     text = client.get(f"/agents/A1/evaluations/{WEEK}/").content.decode()
     assert text.count('Quinn Quality<span class="note">qa@example.com</span>') == 3
+
+
+def test_an_evaluator_with_no_account_is_named_from_the_address_and_marked(client, program):
+    a1 = Agent.objects.get(code="A1")
+    a1.user = _user()
+    a1.save()
+    client.force_login(a1.user)
+    text = client.get(f"/agents/A1/evaluations/{WEEK}/").content.decode()
+    assert text.count('Qa (no account)<span class="note">qa@example.com</span>') == 3
+    evidence = client.get(f"/agents/A1/evidence/{WEEK}/qa/").content.decode()
+    assert "evaluator Qa (no account)" in evidence
+    assert "evaluator qa@example.com" not in evidence
+    exported = client.get(f"/agents/A1/evidence/{WEEK}/qa/?export=csv").content.decode()
+    assert "Qa (no account)" in exported
+    assert "qa@example.com" not in exported
+
+
+def test_the_evidence_export_names_an_evaluator_who_has_an_account(client, program):
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_user(
+        "quinn", email="QA@example.com", first_name="Quinn", last_name="Quality"
+    )
+    a1 = Agent.objects.get(code="A1")
+    a1.user = _user()
+    a1.save()
+    client.force_login(a1.user)
+    exported = client.get(f"/agents/A1/evidence/{WEEK}/qa/?export=csv").content.decode()
+    assert "Quinn Quality" in exported
+    assert "no account" not in exported

@@ -94,3 +94,16 @@ for _code in ("P1", "P2"):
 for _code in ("A1", "A3", "A4", "A5", "NOPE"):
     EXPORTS += _both("coaching:agent_sessions", f"/agents/{_code}/coaching/?sort=-date", _code)
 EXPORTS += _both("performance:directory", "/programs/?sort=-program", "")
+EXPORTS += _both("plans:inbox", "/plans/inbox/", "")
+EXPORTS += _both("plans:inbox", "/plans/inbox/?sort=subject&q=plan", "")
+for _code in ("P1", "P2", "NOPE"):
+    EXPORTS += _both("performance:targets", f"/programs/{_code}/targets/", _code)
+    _path = f"/programs/{_code}/targets/?sort=-since"
+    EXPORTS += _both("performance:targets", _path, _code, f"targets-{_code}")
+    EXPORTS += _both("quality:calibrations", f"/quality/programs/{_code}/calibrations/", _code)
+EXPORTS += _both("imports:index", "/imports/", "")
+EXPORTS += _both("imports:index", "/imports/?sort=-size", "")
+for _key in ("9401/A1", "9401/A2", "9402/A1", "9403/A4", "9401/A3"):
+    _path = f"/feedback/cycles/{_key.replace('/', '/results/')}/"
+    EXPORTS += _both("feedback:results", _path, _key)
+    EXPORTS += _both("feedback:results", f"{_path}?group=pool&group=direct_report", _key)

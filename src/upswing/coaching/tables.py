@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from upswing.metrics import CATALOG
 from upswing.tables.rules.table import Column, TableSpec
+from upswing.words import person_name
 
 
 def _metric(code: str) -> str:
@@ -77,7 +78,9 @@ EFFECTIVENESS_TABLE = TableSpec(
 
 def _coach(session) -> str:
     coach = session.coach
-    return (coach.get_full_name() if coach else "") or session.coach_email or ""
+    if coach is None:
+        return person_name(email=session.coach_email) if session.coach_email else ""
+    return person_name(coach.get_full_name(), coach.get_username())
 
 
 def _subject(session) -> str:

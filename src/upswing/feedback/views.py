@@ -13,8 +13,10 @@ from upswing.audit.concurrency import StaleEdit
 from upswing.feedback import access, actions, queries, rules
 from upswing.feedback.forms import CycleForm, NominateForm, NoteForm
 from upswing.feedback.models import Completion, CycleState, Nomination
+from upswing.feedback.tables import results_table
 from upswing.org.access import access_agent_by_id, visible_teams
 from upswing.org.models import Agent
+from upswing.tables.web import bind_table, export_any
 
 REFUSALS = (actions.FeedbackRefused, rules.FeedbackRuleError, StaleEdit)
 
@@ -223,6 +225,10 @@ def _results_subject(request, pk: int, code: str):
 def results(request, pk: int, code: str):
     subject, groups = _results_subject(request, pk, code)
     outcome = queries.results_of(subject, groups=groups)
+    spec = results_table(subject.cycle.pk, subject.agent.code)
+    table = bind_table(request, spec, queries.results_rows(outcome))
+    if response := export_any(request, table):
+        return response
     return render(
         request,
         "feedback/results.html",
@@ -235,6 +241,7 @@ def results(request, pk: int, code: str):
             + [(rules.POOL, rules.POOL_LABEL), ("all", rules.ALL_LABEL)],
             "picked": groups or [],
             "is_self": access.is_subject(request.user, subject),
+            "table": table,
         },
     )
 

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
@@ -18,8 +17,8 @@ from upswing.imports import jobs, options
 from upswing.imports.access import access_import_run_by_id, can_import, visible_import_runs
 from upswing.imports.actions import do_fail_abandoned_runs, do_start_import
 from upswing.imports.forms import MappingForm, UploadForm
-
-RUNS_PER_PAGE = 25
+from upswing.imports.tables import RUNS_TABLE
+from upswing.tables.web import bind_table, export_any
 
 
 def _admin_only(request) -> None:
@@ -45,14 +44,18 @@ def imports_page(request):
             status = 400
     else:
         form = UploadForm()
-    runs = Paginator(visible_import_runs(request.user).select_related("created_by"), RUNS_PER_PAGE)
+    runs = bind_table(
+        request, RUNS_TABLE, visible_import_runs(request.user).select_related("created_by")
+    )
+    if request.method != "POST" and (response := export_any(request, runs)):
+        return response
     return render(
         request,
         "imports/index.html",
         {
             "form": form,
             "refused": refused,
-            "runs": runs.get_page(request.GET.get("page")),
+            "table": runs,
             "max_mb": _max_mb(),
             **_queue_context(),
         },

@@ -74,3 +74,30 @@ MISSED_TABLE = TableSpec(
         Column("due", "Due", lambda c: c.due_on),
     ),
 )
+
+INBOX_TABLE = TableSpec(
+    name="plan-inbox",
+    title="Inbox",
+    noun="notification",
+    columns=(
+        Column("when", "When", lambda n: n.created_at, field="created_at"),
+        Column("subject", "Subject", lambda n: n.subject, field="subject"),
+        Column(
+            "plan",
+            "Plan",
+            lambda n: n.plan_id,
+            text=lambda n: f"Plan {n.plan_id}",
+            field="plan_id",
+            searchable=False,
+        ),
+        Column(
+            "read",
+            "Read",
+            lambda n: n.read_at,
+            text=lambda n: "read" if n.read_at else "unread",
+            field="read_at",
+            searchable=False,
+        ),
+    ),
+    default_sort="-when",
+)

@@ -50,7 +50,7 @@ from upswing.plans.forms import (
     TermsEditor,
 )
 from upswing.plans.models import Checkpoint, Plan, PlanState, VersionStatus
-from upswing.plans.tables import CHECKINS_TABLE, MISSED_TABLE, PLANS_TABLE
+from upswing.plans.tables import CHECKINS_TABLE, INBOX_TABLE, MISSED_TABLE, PLANS_TABLE
 from upswing.tables.web import bind_table, export_any
 
 STALE_MESSAGE = "This plan was changed by someone else since you opened it."
@@ -427,12 +427,12 @@ def _acting_role(roles) -> str:
 @plan_page
 @require_safe
 def inbox(request):
-    notes = list(notify.inbox(request.user)[:200])
-    return render(
-        request,
-        "plans/inbox.html",
-        {"notes": notes, "unread": sum(n.read_at is None for n in notes)},
-    )
+    notes = notify.inbox(request.user)
+    table = bind_table(request, INBOX_TABLE, notes)
+    if response := export_any(request, table):
+        return response
+    unread = notes.filter(read_at__isnull=True).count()
+    return render(request, "plans/inbox.html", {"table": table, "unread": unread})
 
 
 @plan_page

@@ -32,7 +32,9 @@ from upswing.quality.forms import CalibrationForm, EditTemplateForm, MarksForm, 
 from upswing.quality.models import CalibrationStatus, ScorecardTemplate, TemplateVersion
 from upswing.quality.rules.calibration import describe
 from upswing.quality.rules.scorecard import TemplateInvalid
+from upswing.quality.tables import calibrations_table
 from upswing.quality.views import _refused, form_view, page_view, post_view
+from upswing.tables.web import bind_table, export_any
 
 # --- templates -----------------------------------------------------------------------------------
 
@@ -159,11 +161,18 @@ def calibrations_page(request, code: str):
             else:
                 messages.success(request, "Session opened; each evaluator scores blind.")
                 return redirect("quality:calibration", session.pk)
-    sessions = access.visible_calibrations(request.user).filter(program=program)
+    sessions = (
+        access.visible_calibrations(request.user)
+        .filter(program=program)
+        .select_related("template_version__template")
+    )
+    table = bind_table(request, calibrations_table(program.code), list(sessions))
+    if request.method != "POST" and (response := export_any(request, table)):
+        return response
     return render(
         request,
         "quality/calibrations.html",
-        {"program": program, "sessions": sessions, "form": form, "may_open": may_open},
+        {"program": program, "table": table, "form": form, "may_open": may_open},
     )
 
 

@@ -34,6 +34,7 @@ from upswing.quality.rules.signals import (
     recommend_team_training,
     window_of,
 )
+from upswing.words import person_name
 
 
 def evaluations_with_marks(queryset):
@@ -137,6 +138,16 @@ def program_disputes(program: Program):
 
 
 def _name(user) -> str:
+    """How a page names an in-app evaluator (never by a whole address)."""
+    if user is None:
+        return "(unknown)"
+    return person_name(user.get_full_name(), user.get_username())
+
+
+def _key(user) -> str:
+    """An in-app evaluator's key in the leniency model: the full name or the user name, so a
+    user whose user name is the address imported rows carry is one evaluator; pages name it
+    with `org.people.names_by_address`."""
     if user is None:
         return "(unknown)"
     return user.get_full_name() or user.get_username()
@@ -249,7 +260,7 @@ def leniency_rows(program: Program, *, imported: bool = True) -> list[Scored]:
     """Everyday evaluations (unit: the agent) — in-app and, over the last LENIENCY_WEEKS,
     imported ones with their evaluator — and calibration scores (unit: the item)."""
     rows = [
-        Scored(f"agent:{code}", _name(evaluator), score, agent_id=code)
+        Scored(f"agent:{code}", _key(evaluator), score, agent_id=code)
         for code, evaluator, score in (
             (e.agent.code, e.evaluator, e.score)
             for e in Evaluation.objects.filter(program=program, score__isnull=False).select_related(

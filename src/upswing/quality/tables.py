@@ -80,14 +80,15 @@ def _signed(value) -> str:
 
 
 def severity_table(program_code: str) -> TableSpec:
-    """(severity, sentence) rows: each evaluator's effect on the scores they give."""
+    """(severity, sentence, evaluator's name) rows: each evaluator's effect on the scores
+    they give."""
     return TableSpec(
         name=f"qa-leniency-{program_code}",
         title="By evaluator",
         noun="evaluator",
         prefix="v",
         columns=(
-            Column("evaluator", "Evaluator", lambda r: r[0].evaluator),
+            Column("evaluator", "Evaluator", lambda r: r[2]),
             Column(
                 "effect",
                 "Effect (points)",
@@ -134,4 +135,33 @@ def flagged_table(program_code: str) -> TableSpec:
                 numeric=True,
             ),
         ),
+    )
+
+
+def calibrations_table(program_code: str) -> TableSpec:
+    """A program's calibration sessions (never their scores: a session is blind until
+    revealed, and its scores are on the session's own page)."""
+    return TableSpec(
+        name=f"qa-calibrations-{program_code}",
+        title="Calibration sessions",
+        noun="session",
+        columns=(
+            Column("session", "Session", lambda s: s.title, field="title"),
+            Column(
+                "scorecard",
+                "Scorecard",
+                lambda s: str(s.template_version),
+                field="template_version__template__name",
+            ),
+            Column(
+                "status",
+                "Status",
+                lambda s: s.status,
+                text=lambda s: s.get_status_display(),
+                field="status",
+                searchable=False,
+            ),
+            Column("opened", "Opened", lambda s: s.created_at.date(), field="created_at"),
+        ),
+        default_sort="-opened",
     )

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from upswing.audit.concurrency import STALE_EDIT_MESSAGE, StaleEdit
 from upswing.org.access import access_agent_by_id, own_agent_q, reach_of
 from upswing.org.models import Agent, Team
+from upswing.org.people import names_by_address
 from upswing.quality import access, queries
 from upswing.quality import warehouse_reads as reads
 from upswing.quality.actions import (
@@ -53,6 +54,7 @@ from upswing.quality.tables import (
     severity_table,
 )
 from upswing.tables.web import bind_table, export_any
+from upswing.words import named
 
 WINDOW_WEEKS = 12
 
@@ -330,6 +332,7 @@ def agent_page(request, code: str):
             "evaluations": table.rows,
             "table": table,
             "imported": imported,
+            "evaluator_names": names_by_address(e.get("evaluator") for e in imported),
             "is_self": agent.user_id == request.user.pk,
         },
     )
@@ -403,7 +406,11 @@ def leniency_page(request, code: str):
             "code", "name"
         )
     )
-    severities = [(s, describe_severity(s)) for s in leniency.severities]
+    people = names_by_address(s.evaluator for s in leniency.severities)
+    severities = [
+        (s, describe_severity(s, name=named(s.evaluator, people)), named(s.evaluator, people))
+        for s in leniency.severities
+    ]
     flagged = [(a, names.get(a.agent_id, a.agent_id)) for a in leniency.agents if a.flagged]
     severity = bind_table(request, severity_table(program.code), severities)
     outliers = bind_table(request, flagged_table(program.code), flagged)

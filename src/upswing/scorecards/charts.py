@@ -23,6 +23,7 @@ from upswing.scorecards.rules import DOMAINS
 
 WIDTH, HEIGHT = 640, 280
 LEFT, RIGHT, TOP, BOTTOM = 62, 16, 16, 40
+LABEL_PAD = 34  # half the widest period label: the plot's SVG reaches this far past each edge
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +112,27 @@ class Chart:
     @property
     def plot_height(self) -> int:
         return self.plot_bottom - self.plot_top
+
+    # The chart is drawn as two SVGs sharing one coordinate system: the vertical axis's
+    # labels (x from 0 to plot_left), which never scroll, and the plot (from LABEL_PAD before
+    # plot_left to LABEL_PAD past the right edge, so a period label centred on the first or
+    # last point is whole), which scrolls sideways on a narrow screen. Same height, same y;
+    # on a wide screen the CSS lays the plot's left pad under the axis, as one picture.
+    @property
+    def axis_view(self) -> str:
+        return f"0 0 {self.plot_left} {self.height}"
+
+    @property
+    def plot_view_left(self) -> int:
+        return self.plot_left - LABEL_PAD
+
+    @property
+    def plot_view_width(self) -> int:
+        return self.width + LABEL_PAD - self.plot_view_left
+
+    @property
+    def plot_view(self) -> str:
+        return f"{self.plot_view_left} 0 {self.plot_view_width} {self.height}"
 
 
 def trend_chart(

@@ -11,7 +11,6 @@ Missing and forbidden answer the same 404.
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
@@ -28,6 +27,7 @@ from upswing.org.access import (
     reach_of,
 )
 from upswing.org.models import Agent, Program
+from upswing.org.people import names_by_address
 from upswing.periods import Period, parse_period
 from upswing.scorecards import pages as selectors
 from upswing.scorecards.models import Level, Part
@@ -36,6 +36,7 @@ from upswing.tables.exports import FORMATS, MAX_EXPORT_ROWS
 from upswing.tables.web import bind_table, export_any, table_state
 from upswing.warehouse import evidence as drilldown
 from upswing.warehouse.evidence import Evidence, Filters, WarehouseBusyError, read_only_warehouse
+from upswing.words import named
 
 FILTER_FIELDS = ("channel", "topic", "answered", "resolved", "category", "critical")
 ENTITY_URL = {
@@ -123,12 +124,12 @@ def _name_agents(rows: list[dict]) -> None:
 
 def _name_evaluators(rows: list[dict]) -> None:
     """An evaluator recorded by e-mail is shown by the name of the user with that address
-    (one query); the address stays as the detail, and stands alone when no user has it."""
-    emails = {r["evaluator"] for r in rows if "@" in (r.get("evaluator") or "")}
-    users = get_user_model().objects.filter(email__in=emails) if emails else []
-    names = {u.email: u.get_full_name().strip() for u in users}
+    (one query), else by the address humanised with "(no account)"; the address stays as
+    the detail."""
+    names = names_by_address(r.get("evaluator") for r in rows)
     for r in rows:
-        r["evaluator_name"] = names.get(r.get("evaluator") or "", "")
+        if "evaluator" in r:
+            r["evaluator_name"] = named(r.get("evaluator"), names)
 
 
 def busy_response(request):
@@ -169,6 +170,8 @@ def _evidence_page(request, level: str, code: str, period: str, metric: str):
         return busy_response(request)
     if level != Level.AGENT:
         _name_agents(found.rows)
+    if found.kind == drilldown.Kind.EVALUATIONS:
+        _name_evaluators(found.rows)
     table = bind_table(request, spec, found.rows, total=None if exporting else found.matching)
     if response := export_any(request, table):
         return response

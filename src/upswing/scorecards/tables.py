@@ -132,7 +132,11 @@ def evidence_table(kind: str, name: str, show_agent: bool) -> TableSpec:
             Column("evaluation_id", "Evaluation"),
             *agent,
             Column("interaction_id", "Interaction"),
-            Column("evaluator", "Evaluator"),
+            Column(
+                "evaluator",
+                "Evaluator",
+                text=lambda r: r.get("evaluator_name") or r.get("evaluator") or "",
+            ),
             Column("score", "Score %", numeric=True),
             Column(
                 "critical_failed",

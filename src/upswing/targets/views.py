@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from upswing.metrics import CATALOG, format_value
 from upswing.org.access import access_program_by_id, reach_of, visible_programs
+from upswing.tables.web import bind_table, export_any
 from upswing.targets.access import (
     can_set_targets,
     target_setting_programs,
@@ -22,6 +23,7 @@ from upswing.targets.access import (
 from upswing.targets.actions import do_set_target
 from upswing.targets.forms import TargetForm
 from upswing.targets.models import Target
+from upswing.targets.tables import current_table, versions_table
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,15 +65,22 @@ def program_targets(request, code: str):
     elif may_set:
         form = TargetForm(program=program)
     rows = _version_rows(request.user, program)
+    show_author = reach_of(request.user).sees_people
+    current = bind_table(
+        request, current_table(program.code), [r for r in rows if r.state == "in force"]
+    )
+    history = bind_table(request, versions_table(program.code, show_author=show_author), rows)
+    if request.method != "POST" and (response := export_any(request, current, history)):
+        return response
     return render(
         request,
         "targets/program.html",
         {
             "program": program,
             "form": form,
-            "current": [r for r in rows if r.state == "in force"],
-            "history": rows,
-            "show_author": reach_of(request.user).sees_people,
+            "current": current,
+            "history": history,
+            "show_author": show_author,
         },
         status=400 if form is not None and form.errors else 200,
     )

@@ -208,10 +208,12 @@ def _agents(data, effects: dict[str, Severity], config) -> tuple[AgentAdjustment
     return tuple(out)
 
 
-def describe_severity(s: Severity) -> str:
-    """One sentence from the numbers it states."""
+def describe_severity(s: Severity, *, name: str = "") -> str:
+    """One sentence from the numbers it states; `name` is how the page names the evaluator
+    (the evaluator's key when not given)."""
+    who = name or s.evaluator
     if s.effect is None:
-        return f"{s.evaluator}: {s.note or 'not comparable'}."
+        return f"{who}: {s.note or 'not comparable'}."
     side = "above" if s.effect >= 0 else "below"
     se = f" ± {s.se:.1f}" if s.se is not None else ""
     verdict = {
@@ -220,7 +222,7 @@ def describe_severity(s: Severity) -> str:
         "in line": "in line with peers",
     }[s.direction]
     return (
-        f"{s.evaluator} scores {abs(s.effect):.1f}{se} points {side} peers on the same units "
+        f"{who} scores {abs(s.effect):.1f}{se} points {side} peers on the same units "
         f"over {s.evaluations} evaluations: {verdict}."
     )
 

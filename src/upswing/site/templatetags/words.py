@@ -5,6 +5,7 @@
 {{ event.object_type|model_words }} "plans.plan" → "Plan"
 {{ user|person }}                  the full name, else the user name (never only an e-mail)
 {{ user|person_detail }}           the e-mail or user name to show beside a name
+{{ address|email_person:names }}   a person kept as an e-mail: name, else "Jane Doe (no account)"
 """
 
 from __future__ import annotations
@@ -41,15 +42,26 @@ def model_words(label) -> str:
 
 @register.filter
 def person(user, fallback: str = "") -> str:
-    """A person by name: full name, else user name, else the fallback (e.g. an audit label);
-    an e-mail address is cut to the part before @ rather than shown whole."""
+    """A person by name: full name, else user name, else the fallback (e.g. an audit label or
+    the e-mail a record was stored with). An address is never shown whole: its part before @
+    is made readable, and an address no user holds says "(no account)"."""
     if user is None or user == "":
-        return _no_email(fallback) or "—"
-    full = user.get_full_name().strip() if hasattr(user, "get_full_name") else ""
-    if full:
-        return full
+        return (
+            vocabulary.person_name(email=fallback)
+            if "@" in str(fallback or "")
+            else (str(fallback or "") or "—")
+        )
+    full = user.get_full_name() if hasattr(user, "get_full_name") else ""
     name = user.get_username() if hasattr(user, "get_username") else str(user)
-    return _no_email(name) or _no_email(fallback) or "—"
+    return vocabulary.person_name(full, name)
+
+
+@register.filter
+def email_person(address, names=None) -> str:
+    """A person stored as an e-mail: their name when `names` (address → name, read by the
+    view in one query with `org.people.names_by_address`) knows them, else the address
+    humanised with "(no account)"."""
+    return vocabulary.named(address, names)
 
 
 @register.filter
@@ -60,8 +72,3 @@ def person_detail(user) -> str:
     return getattr(user, "email", "") or (
         user.get_username() if hasattr(user, "get_username") else ""
     )
-
-
-def _no_email(text: str) -> str:
-    text = str(text or "")
-    return text.partition("@")[0] if "@" in text else text

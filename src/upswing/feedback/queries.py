@@ -24,6 +24,7 @@ from upswing.feedback.models import (
     Subject,
 )
 from upswing.org.models import Agent
+from upswing.tables.rules.cells import neutralise
 
 CSV_COLUMNS = ["question", "group", "privacy", "n", "mean", "distribution", "comment"]
 
@@ -141,10 +142,10 @@ def results_pdf(subject: Subject, *, groups: list[str] | None = None) -> bytes:
 
 
 def _safe_cell(value):
-    """Spreadsheet formula injection: a text starting with = + - @ is read as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
+    """Spreadsheet formula injection: text a spreadsheet would run (= + - @, a tab or a
+    carriage return first, after spaces, or their full-width look-alikes) is written as text,
+    by the same rule as every table export."""
+    return neutralise(value) if isinstance(value, str) else value
 
 
 # --- continuous notes ------------------------------------------------------------------------

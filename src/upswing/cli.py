@@ -184,9 +184,9 @@ def _progress(file: Path):
 def refresh(full: bool, no_diagnose: bool) -> None:
     """Recompute scorecards from the warehouse, then the findings of what changed."""
     setup_django()
-    from upswing.scorecards.refresh import refresh as do_refresh
+    from upswing.findings.refresh import refresh_and_diagnose
 
-    result = do_refresh(full=full, diagnose=not no_diagnose)
+    result = refresh_and_diagnose(full=full, diagnose=not no_diagnose)
     if not result.scope.programs:
         click.echo("Nothing to refresh: no new data since the last refresh (use --full to force).")
         return

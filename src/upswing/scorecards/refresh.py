@@ -31,6 +31,8 @@ from upswing.scorecards.snapshot_writes import data_ends, mark_partial_periods, 
 from upswing.targets import statuses as target_lookup
 from upswing.warehouse import kpis
 from upswing.warehouse.connection import Warehouse, open_warehouse
+from upswing.warehouse.measures import MEASURES, Measure, Source
+from upswing.warehouse.segments import daily_segments, sd_from_sums
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,8 +71,8 @@ def compute_snapshots(wh: Warehouse, scope: Scope) -> pd.DataFrame:
         ranges=_day_ranges(scope.periods) if scope.periods is not None else None,
     )
     segments = {
-        source: kpis.daily_segments(wh.ibis, source, fact_scope).to_pyarrow().to_pandas()
-        for source in kpis.Source
+        source: daily_segments(wh.ibis, source, fact_scope).to_pyarrow().to_pandas()
+        for source in Source
     }
     frames = []
     for kind in (PeriodKind.WEEK, PeriodKind.MONTH):
@@ -106,7 +108,7 @@ _GRAINS = ("program", "team", "agent", "team_part", "program_part")
 
 
 def rollup(
-    segments: dict[kpis.Source, pd.DataFrame],
+    segments: dict[Source, pd.DataFrame],
     kind: PeriodKind,
     wanted: set[dt.date] | None,
     scope: Scope,
@@ -126,7 +128,7 @@ def rollup(
     context = _agent_context(by_source)
     out = []
     for source, seg in by_source.items():
-        measures = [m for m in kpis.MEASURES.values() if m.source is source]
+        measures = [m for m in MEASURES.values() if m.source is source]
         grains = {
             "program": (seg[seg["program_id"].notna()], ["program_id"]),
             "team": (seg[seg["team_id"].notna()], ["team_id", "team_program_id"]),
@@ -171,7 +173,7 @@ def _split(by_source: dict, *keys: str) -> pd.DataFrame:
     return counts[counts > 1].reset_index()[["agent_id", "period_start"]]
 
 
-_ACTIVE = (kpis.Source.CALLS, kpis.Source.EVALUATIONS)
+_ACTIVE = (Source.CALLS, Source.EVALUATIONS)
 
 
 def _agent_context(by_source: dict) -> pd.DataFrame:
@@ -231,7 +233,7 @@ def _entity_frame(grain: str, summed: pd.DataFrame, context: pd.DataFrame) -> pd
 
 
 def _long(
-    entity: pd.DataFrame, summed: pd.DataFrame, m: kpis.Measure, kind: PeriodKind, grain: str
+    entity: pd.DataFrame, summed: pd.DataFrame, m: Measure, kind: PeriodKind, grain: str
 ) -> pd.DataFrame:
     n = summed[f"{m.metric}__n"].fillna(0).to_numpy(dtype=np.int64)
     numerator = summed[f"{m.metric}__numerator"].fillna(0).to_numpy(dtype=float)
@@ -249,7 +251,7 @@ def _long(
     sd = np.full(len(n), np.nan)
     if m.square is not None:
         square = summed[f"{m.metric}__square"].fillna(0).to_numpy(dtype=float)[keep]
-        sd = kpis.sd_from_sums(numerator, square, n)
+        sd = sd_from_sums(numerator, square, n)
     out = entity.loc[keep].copy()
     out["period_kind"] = kind.value
     out["metric"] = m.metric

@@ -6,7 +6,7 @@ Included under the `performance` URL namespace by `upswing.performance.urls`, so
 
 from django.urls import path
 
-import upswing.site.converters  # noqa: F401 - registers the <code:…> converter
+import upswing.converters  # noqa: F401 - registers the <code:…> converter
 from upswing.scorecards import directory_views, drilldown_views, views
 
 urlpatterns = [

@@ -12,11 +12,10 @@ from django.db.models import Count, Q
 from upswing.governance.models import Contract
 from upswing.governance.queries import local_yesterday, terms_of, versions_of
 from upswing.governance.rules.contracts import terms_for
-from upswing.metrics import CATALOG, format_value, value_from_totals
+from upswing.metrics import CATALOG, format_value, min_sample, value_from_totals
 from upswing.periods import month_of
 from upswing.quality.models import CalibrationSession, Evaluation
 from upswing.scorecards.models import ScorecardSnapshot
-from upswing.scorecards.rules import min_sample
 
 MONTHS = 3
 

@@ -10,7 +10,7 @@ from typing import Any
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from upswing.api.schemas import ErrorOut
+from upswing.api_shared import ErrorOut
 from upswing.governance import queries
 from upswing.governance import report as documents
 from upswing.governance.access import access_governed_program

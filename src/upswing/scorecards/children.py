@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from upswing.findings.rules import Status
 from upswing.metrics import format_value
 from upswing.org.access import visible_teams
 from upswing.org.models import Membership, Team
@@ -16,7 +15,7 @@ from upswing.periods import Period
 from upswing.scorecards.models import Level, Part
 from upswing.scorecards.pages import StatusView, entity_rows, status_view, visible_rows
 from upswing.scorecards.previous import both_periods, delta_of, split_periods
-from upswing.scorecards.rules import judged_status, overall_status
+from upswing.scorecards.rules import Status, judged_status, overall_status
 from upswing.tables.rules.deltas import Delta
 
 

@@ -11,14 +11,13 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from upswing.findings.rules import Status
 from upswing.metrics import CATALOG, METRIC_CODES, Better, format_value
 from upswing.org.access import reach_of
 from upswing.periods import Period, PeriodKind
 from upswing.scorecards.access import visible_snapshots
 from upswing.scorecards.models import WHOLE_PARTS, Level, Part, ScorecardSnapshot
 from upswing.scorecards.previous import both_periods, delta_of, split_periods
-from upswing.scorecards.rules import TOO_FEW, judged_status, overall_status, shortfall
+from upswing.scorecards.rules import TOO_FEW, Status, judged_status, overall_status, shortfall
 from upswing.tables.rules.deltas import Delta
 
 STATUS_WORDS = {

@@ -1,6 +1,6 @@
 """Scorecard pages: dashboards, the directory and the drill-down to the evidence.
 
-Included under the `performance` URL namespace by `upswing.performance.urls`, so URL names
+Included under the `performance` URL namespace by `upswing.site.performance_urls`, so URL names
 (`performance:program`, …) did not change when the feature got its own folder.
 """
 

@@ -9,7 +9,7 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("account/api-tokens/", token_views.tokens_page, name="api_tokens"),
-    path("", include("upswing.performance.urls")),
+    path("", include("upswing.site.performance_urls")),
     path("", include("upswing.coaching.urls")),
     path("api/", include("upswing.api.urls")),
     path("imports/", include("upswing.imports.urls")),

@@ -1,4 +1,4 @@
-"""Target pages, included under the `performance` URL namespace by `upswing.performance.urls`."""
+"""Target pages, included under the `performance` URL namespace by `upswing.site.performance_urls`."""
 
 from django.urls import path
 

@@ -1,4 +1,4 @@
-"""Target pages, included under the `performance` URL namespace by `upswing.site.performance_urls`."""
+"""Target pages, in the `performance` URL namespace (gathered by `site/performance_urls.py`)."""
 
 from django.urls import path
 

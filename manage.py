@@ -4,7 +4,7 @@ import sys
 
 if __name__ == "__main__":
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "upswing.site.settings")
-    from upswing.cli import ensure_secret_key
+    from upswing.boot import ensure_secret_key
 
     ensure_secret_key()
     from django.core.management import execute_from_command_line

@@ -70,7 +70,7 @@ SHAPES = {
 
 
 def build(home: Path) -> dict:
-    from upswing.cli import setup_django
+    from upswing.boot import setup_django
 
     os.environ["UPSWING_HOME"] = str(home)
     setup_django()

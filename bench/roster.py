@@ -46,7 +46,7 @@ def write_roster(path: Path, agents: int, *, moved_every: int = 0) -> None:
 def main(sizes: list[int]) -> list[dict]:
     home = Path(tempfile.mkdtemp(prefix="upswing-bench-roster-"))
     os.environ["UPSWING_HOME"] = str(home)
-    from upswing.cli import setup_django
+    from upswing.boot import setup_django
 
     setup_django()
     from django.core.management import call_command

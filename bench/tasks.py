@@ -35,7 +35,7 @@ def raw_read_csv(home: Path, data: Path) -> dict:
 
 def upswing_import(home: Path, data: Path) -> dict:
     """The validated, idempotent import of the interactions file (roster already imported)."""
-    from upswing.cli import setup_django
+    from upswing.boot import setup_django
 
     setup_django()
     from upswing.ingest.service import import_file
@@ -113,7 +113,7 @@ def pandas_agent_week(home: Path, data: Path) -> dict:
 
 def upswing_refresh(home: Path, data: Path) -> dict:
     """The full refresh: every level and period, intervals, baselines, statuses, snapshots."""
-    from upswing.cli import setup_django
+    from upswing.boot import setup_django
 
     setup_django()
     from upswing.scorecards.refresh import refresh
@@ -146,7 +146,7 @@ def _one_day_file(data: Path, blended: bool) -> Path:
 
 
 def _refresh_one_day(home: Path, data: Path, blended: bool) -> dict:
-    from upswing.cli import setup_django
+    from upswing.boot import setup_django
 
     setup_django()
     from upswing.ingest.service import import_file

@@ -3,41 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
-import secrets
 import sys
 from pathlib import Path
 
 import click
 
+from upswing.boot import home, setup_django
+
 EXIT_REJECTED = 2
 EXIT_BUSY = 75  # EX_TEMPFAIL: the warehouse is busy; the same command works later
-
-
-def _home() -> Path:
-    from upswing.site.env import upswing_home
-
-    return upswing_home()
-
-
-def ensure_secret_key() -> None:
-    """A random SECRET_KEY kept under UPSWING_HOME, made on first use (never a default one)."""
-    if os.environ.get("SECRET_KEY") or os.environ.get("SECRET_KEY_FILE"):
-        return
-    path = _home() / "secret_key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(64), encoding="utf-8")
-        path.chmod(0o600)
-    os.environ["SECRET_KEY_FILE"] = str(path)
-
-
-def setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "upswing.site.settings")
-    ensure_secret_key()
-    import django
-
-    django.setup()
 
 
 class _Upswing(click.Group):
@@ -75,7 +49,7 @@ def init() -> None:
     call_command("migrate", interactive=False, verbosity=0)
     with open_warehouse(settings.UPSWING_WAREHOUSE_URL):
         pass
-    click.echo(f"Upswing is ready in {_home()}")
+    click.echo(f"Upswing is ready in {home()}")
 
 
 def _import_epilog() -> str:
@@ -184,9 +158,9 @@ def _progress(file: Path):
 def refresh(full: bool, no_diagnose: bool) -> None:
     """Recompute scorecards from the warehouse, then the findings of what changed."""
     setup_django()
-    from upswing.scorecards.refresh import refresh as do_refresh
+    from upswing.findings.refresh import refresh_and_diagnose
 
-    result = do_refresh(full=full, diagnose=not no_diagnose)
+    result = refresh_and_diagnose(full=full, diagnose=not no_diagnose)
     if not result.scope.programs:
         click.echo("Nothing to refresh: no new data since the last refresh (use --full to force).")
         return

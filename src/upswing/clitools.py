@@ -164,8 +164,8 @@ def run_demo(*, seed: int, as_of: str | None, out: Path | None, echo) -> None:
     from django.core.management import call_command
 
     from upswing.demo import build_demo_files
+    from upswing.findings.refresh import refresh_and_diagnose
     from upswing.ingest.service import ImportRejected, format_problems, import_file
-    from upswing.scorecards.refresh import refresh
 
     call_command("migrate", interactive=False, verbosity=0)
     day = dt.date.fromisoformat(as_of) if as_of else None
@@ -179,7 +179,7 @@ def run_demo(*, seed: int, as_of: str | None, out: Path | None, echo) -> None:
         except ImportRejected as exc:
             raise SystemExit("\n".join(format_problems(exc))) from exc
         echo(f"  imported {result.rows_read:>7,} {kind} rows ({result.inserted:,} new)")
-    result = refresh(full=True, diagnose=True)
+    result = refresh_and_diagnose(full=True)
     echo(
         f"Refreshed {len(result.scope.programs)} programs: {result.rows_written:,} "
         f"scorecard values in {time.perf_counter() - started:.1f} s total"

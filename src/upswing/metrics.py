@@ -268,3 +268,13 @@ def format_value(metric_code: str, value: float | None, *, missing: str = "—")
     if unit is Unit.COUNT:
         return f"{value:,.0f}"
     return f"{value:.2f}"
+
+
+# The fewest observations a value needs before it is judged (a status, a delta, a breach);
+# below it the pages say "too few". QA counts evaluations; every other sampled metric, 10.
+MIN_SAMPLE = {"qa": 6}
+DEFAULT_MIN_SAMPLE = 10
+
+
+def min_sample(metric: str) -> int:
+    return MIN_SAMPLE.get(metric, DEFAULT_MIN_SAMPLE)

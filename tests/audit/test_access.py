@@ -10,10 +10,14 @@ from django.db import transaction
 from django.http import Http404
 
 from factories import build_persona_org
-from upswing.audit.access import access_audit_event_by_id, can_browse_audit, visible_audit_events
 from upswing.audit.actions import record_event
 from upswing.audit.models import AuditEvent
 from upswing.audit.queries import AuditFilter, events_about, filter_audit_events
+from upswing.audit_page.access import (
+    access_audit_event_by_id,
+    can_browse_audit,
+    visible_audit_events,
+)
 from upswing.org.models import Client
 
 # Types HR reads (for records inside their grants), and types only admins read.

@@ -22,8 +22,8 @@ from factories import (
     UserFactory,
     build_persona_org,
 )
-from upswing.audit.access import visible_audit_events
 from upswing.audit.actions import record_event
+from upswing.audit_page.access import visible_audit_events
 from upswing.coaching.access import visible_sessions
 from upswing.coaching.models import CoachingSession
 from upswing.org.models import Role

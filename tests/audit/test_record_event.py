@@ -138,3 +138,10 @@ def test_the_change_and_its_event_commit_together_and_never_outside_a_transactio
 
     record_event(actor="cli", action="auth.failed_login", allow_autocommit=True)
     assert AuditEvent.objects.count() == 2
+
+
+def test_the_admin_records_the_administrator_role_of_org():
+    from upswing.audit.admin import ADMIN_ROLE
+    from upswing.org.models import Role
+
+    assert Role(ADMIN_ROLE) is Role.ADMIN

@@ -17,13 +17,15 @@ from upswing.feedback.rules import (
     ANONYMOUS_GROUPS,
     FeedbackRuleError,
     RaterGroup,
-    Sheet,
     Thresholds,
 )
+from upswing.feedback.rules import batches as batch_rules
+from upswing.feedback.rules import questions as question_rules
+from upswing.feedback.rules import results as result_rules
 
-QUESTIONS = rules.parse_questions(CORE_QUESTIONS)
-RATING_KEYS = [q.key for q in QUESTIONS if q.kind == rules.QuestionKind.RATING]
-TEXT_KEYS = [q.key for q in QUESTIONS if q.kind == rules.QuestionKind.TEXT]
+QUESTIONS = question_rules.parse_questions(CORE_QUESTIONS)
+RATING_KEYS = [q.key for q in QUESTIONS if q.kind == question_rules.QuestionKind.RATING]
+TEXT_KEYS = [q.key for q in QUESTIONS if q.kind == question_rules.QuestionKind.TEXT]
 ALL_FILTERS = [None] + [
     list(combo)
     for size in range(1, 3)
@@ -44,7 +46,7 @@ def sheets(draw):
             for key in TEXT_KEYS:
                 if draw(st.booleans()):
                     answers[key] = draw(st.sampled_from(["Calm.", "Helps me.", "Be on time."]))
-            out.append(Sheet(group, answers))
+            out.append(result_rules.Sheet(group, answers))
     return out
 
 
@@ -60,7 +62,7 @@ def _sizes(sheets_, key):
 def _views(sheets_, limits):
     """Every cell of every filtered view, with the groups inside it."""
     for groups in ALL_FILTERS:
-        result = rules.summarise(QUESTIONS, sheets_, limits, groups=groups)
+        result = result_rules.summarise(QUESTIONS, sheets_, limits, groups=groups)
         for q in result.questions:
             for item in (*q.cells, *q.comments):
                 yield q.question, item
@@ -118,18 +120,18 @@ def test_no_combination_of_views_isolates_a_small_group(sheets_, limits):
 @given(sheets(), thresholds)
 def test_comments_come_out_in_an_order_that_ignores_when_they_were_given(sheets_, limits):
     reordered = list(reversed(sheets_))
-    one = rules.summarise(QUESTIONS, sheets_, limits, salt="s").to_dict()
-    other = rules.summarise(QUESTIONS, reordered, limits, salt="s").to_dict()
+    one = result_rules.summarise(QUESTIONS, sheets_, limits, salt="s").to_dict()
+    other = result_rules.summarise(QUESTIONS, reordered, limits, salt="s").to_dict()
     assert one == other
 
 
 def test_a_hand_worked_cycle():
     """Peers 5 (shown), direct reports 2 and others 3 (pooled: 5), threshold 5."""
     q = QUESTIONS[0]
-    peers = [Sheet(RaterGroup.PEER, {q.key: v}) for v in (5, 4, 4, 3, 5)]
-    reports = [Sheet(RaterGroup.DIRECT_REPORT, {q.key: v}) for v in (1, 2)]
-    others = [Sheet(RaterGroup.OTHER, {q.key: v}) for v in (3, 3, 4)]
-    result = rules.summarise([q], peers + reports + others, Thresholds(5, 7))
+    peers = [result_rules.Sheet(RaterGroup.PEER, {q.key: v}) for v in (5, 4, 4, 3, 5)]
+    reports = [result_rules.Sheet(RaterGroup.DIRECT_REPORT, {q.key: v}) for v in (1, 2)]
+    others = [result_rules.Sheet(RaterGroup.OTHER, {q.key: v}) for v in (3, 3, 4)]
+    result = result_rules.summarise([q], peers + reports + others, Thresholds(5, 7))
     cells = {c.key: c for c in result.questions[0].cells}
     assert cells["peer"].n == 5
     assert cells["peer"].mean == 4.2
@@ -141,7 +143,7 @@ def test_a_hand_worked_cycle():
     assert cells["all"].n == 10
     assert cells["all"].mean == 3.4
     # Without the pool reaching 5, the small groups are left out of "all".
-    result = rules.summarise([q], peers + reports, Thresholds(5, 7))
+    result = result_rules.summarise([q], peers + reports, Thresholds(5, 7))
     cells = {c.key: c for c in result.questions[0].cells}
     assert "pool" not in cells
     assert cells["all"].n == 5
@@ -150,9 +152,11 @@ def test_a_hand_worked_cycle():
 
 def test_filters_only_pick_released_cells():
     q = QUESTIONS[0]
-    sheets_ = [Sheet(RaterGroup.PEER, {q.key: 4})] * 5 + [Sheet(RaterGroup.OTHER, {q.key: 1})]
-    whole = rules.summarise([q], sheets_, Thresholds(5, 7))
-    only_others = rules.summarise([q], sheets_, Thresholds(5, 7), groups=["other", "all"])
+    sheets_ = [result_rules.Sheet(RaterGroup.PEER, {q.key: 4})] * 5 + [
+        result_rules.Sheet(RaterGroup.OTHER, {q.key: 1})
+    ]
+    whole = result_rules.summarise([q], sheets_, Thresholds(5, 7))
+    only_others = result_rules.summarise([q], sheets_, Thresholds(5, 7), groups=["other", "all"])
     by_key = {c.key: c for c in whole.questions[0].cells}
     assert [c.to_dict() for c in only_others.questions[0].cells] == [
         by_key["other"].to_dict(),
@@ -192,15 +196,15 @@ def test_a_cycle_only_raises_thresholds(site_r, extra, cycle_r, cycle_c):
 )
 def test_bad_templates_say_where_and_why(data, message):
     with pytest.raises(FeedbackRuleError, match=message):
-        rules.parse_questions(data)
+        question_rules.parse_questions(data)
 
 
 def test_answers_off_the_scale_are_refused():
     with pytest.raises(FeedbackRuleError, match="outside the scale 1-5"):
-        rules.clean_answers(QUESTIONS, {"listens": 6})
+        question_rules.clean_answers(QUESTIONS, {"listens": 6})
     with pytest.raises(FeedbackRuleError, match="at least one question"):
-        rules.clean_answers(QUESTIONS, {"listens": "", "keep": "  "})
-    assert rules.clean_answers(QUESTIONS, {"listens": "4", "keep": " Calm "}) == {
+        question_rules.clean_answers(QUESTIONS, {"listens": "", "keep": "  "})
+    assert question_rules.clean_answers(QUESTIONS, {"listens": "4", "keep": " Calm "}) == {
         "listens": 4,
         "keep": "Calm",
     }
@@ -219,14 +223,14 @@ months = st.dictionaries(
 @given(months, st.integers(3, 10), st.integers(0, 26))
 def test_batches_are_whole_large_and_never_change_later(counts, minimum, today_index):
     today = dt.date(2025 + today_index // 12, today_index % 12 + 1, 15)
-    batches = rules.released_batches(counts, today, minimum)
+    batches = batch_rules.released_batches(counts, today, minimum)
     assert all(b.size >= minimum for b in batches)
     assert all(b.size == sum(counts[m] for m in b.months) for b in batches)
-    assert all(m < rules.month_of(today) for b in batches for m in b.months)
+    assert all(m < batch_rules.month_of(today) for b in batches for m in b.months)
     released = [m for b in batches for m in b.months]
     assert len(released) == len(set(released))
     # A later day (with the same history) keeps every batch released before as it was.
-    later = rules.released_batches(counts, today + dt.timedelta(days=62), minimum)
+    later = batch_rules.released_batches(counts, today + dt.timedelta(days=62), minimum)
     assert later[: len(batches)] == batches
 
 
@@ -234,11 +238,11 @@ def test_batches_are_whole_large_and_never_change_later(counts, minimum, today_i
 @given(months, st.integers(3, 10), st.integers(0, 23), st.integers(0, 23))
 def test_time_windows_differ_by_whole_batches(counts, minimum, a, b):
     today = dt.date(2027, 1, 15)
-    batches = rules.released_batches(counts, today, minimum)
+    batches = batch_rules.released_batches(counts, today, minimum)
     start, end = sorted(
         [dt.date(2025 + a // 12, a % 12 + 1, 1), dt.date(2025 + b // 12, b % 12 + 1, 28)]
     )
-    inner = set(rules.batches_in_window(batches, start, end))
-    outer = set(rules.batches_in_window(batches, None, None))
+    inner = set(batch_rules.batches_in_window(batches, start, end))
+    outer = set(batch_rules.batches_in_window(batches, None, None))
     assert inner <= outer
     assert all(x.size >= minimum for x in outer - inner)

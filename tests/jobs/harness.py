@@ -10,7 +10,7 @@ from pathlib import Path
 
 
 def _setup_django() -> None:
-    from upswing.cli import setup_django
+    from upswing.boot import setup_django
 
     setup_django()
 

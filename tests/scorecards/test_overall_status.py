@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from factories import build_persona_org
 from upswing.periods import parse_period
-from upswing.scorecards import pages
+from upswing.scorecards import children
 from upswing.scorecards.rules import TOO_FEW, Status, overall_status
 
 STATUSES = [s.value for s in Status] + [TOO_FEW]
@@ -50,8 +50,8 @@ def org(db):
 
 def test_each_listed_team_and_agent_has_an_overall_status_matching_its_counts(org):
     manager = org.user("manager")
-    rows = pages.program_teams(manager, org.programs["P1"], parse_period("2026-W46"), "aht")
-    rows += pages.team_agents(manager, org.teams["T1"], parse_period("2026-W46"), "aht")
+    rows = children.program_teams(manager, org.programs["P1"], parse_period("2026-W46"), "aht")
+    rows += children.team_agents(manager, org.teams["T1"], parse_period("2026-W46"), "aht")
     assert rows
     for row in rows:
         if row.overall is None:

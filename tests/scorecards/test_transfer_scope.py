@@ -18,6 +18,7 @@ from tests.factories import RoleGrantFactory, UserFactory
 from upswing.org.models import Agent, Client, Membership, Program, Role, Team
 from upswing.performance.models import ScorecardSnapshot
 from upswing.periods import PeriodKind, period_of
+from upswing.scorecards import children
 from upswing.scorecards import pages as selectors
 from upswing.scorecards.drilldown_views import _evidence, _number
 from upswing.scorecards.refresh import refresh
@@ -101,7 +102,7 @@ def test_each_lead_reads_exactly_the_days_the_agent_was_on_their_team(
                 assert [r.n for r in rows] == expected, (team, period)
                 listed = {
                     c.code: c.n
-                    for c in selectors.team_agents(
+                    for c in children.team_agents(
                         lead, Team.objects.get(code=team), period, "volume"
                     )
                 }

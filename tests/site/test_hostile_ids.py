@@ -13,8 +13,8 @@ import pytest
 from django.urls import URLPattern, get_resolver, resolve, reverse
 
 from factories import build_coaching_records, build_persona_org
+from upswing.converters import decode_code, encode_code
 from upswing.performance.models import ContextEvent, Finding, ScorecardSnapshot
-from upswing.site.converters import decode_code, encode_code
 
 HOSTILE = {
     "P1": "P/1 ~2F",

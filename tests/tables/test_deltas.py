@@ -6,8 +6,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from upswing.metrics import CATALOG, Aggregate, Better
-from upswing.scorecards.rules import min_sample
+from upswing.metrics import CATALOG, Aggregate, Better, min_sample
 from upswing.tables.rules.deltas import Trend, Verdict, compare_to_previous
 
 

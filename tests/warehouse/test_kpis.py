@@ -553,6 +553,6 @@ def test_scorecard_is_an_ibis_table(warehouse):
 
 
 def test_every_catalog_metric_is_measured_once():
-    from upswing.warehouse.kpis import MEASURES
+    from upswing.warehouse.measures import MEASURES
 
     assert sorted(MEASURES) == sorted(METRIC_CODES)

@@ -31,7 +31,7 @@ def api_token() -> None:
 @click.option("--read-only", is_flag=True, help="reads only: calls that change things get 403")
 def create(username: str, name: str, expires_in_days: int | None, read_only: bool) -> None:
     """Make a token; it is printed once and only its SHA-256 digest is kept."""
-    from upswing.cli import setup_django
+    from upswing.boot import setup_django
 
     setup_django()
     from upswing.api.actions import do_create_api_token
@@ -58,7 +58,7 @@ def create(username: str, name: str, expires_in_days: int | None, read_only: boo
 @click.option("--user", "username", help="only this user's tokens")
 def list_tokens(username: str | None) -> None:
     """List tokens (name, first characters, created, last used, revoked); never the token."""
-    from upswing.cli import setup_django
+    from upswing.boot import setup_django
 
     setup_django()
     from upswing.api.models import ApiToken
@@ -80,7 +80,7 @@ def list_tokens(username: str | None) -> None:
 @click.option("--id", "token_id", type=int, help="the token's id (see `list`)")
 def revoke(username: str, name: str | None, token_id: int | None) -> None:
     """Revoke a token at once (its next call gets 401)."""
-    from upswing.cli import setup_django
+    from upswing.boot import setup_django
 
     if (name is None) == (token_id is None):
         raise click.UsageError("give --name or --id")

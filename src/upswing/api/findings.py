@@ -6,8 +6,8 @@ from django.db.models import Q
 from ninja import Path, Router
 from ninja.pagination import paginate
 
-from upswing.api.pagination import Page
 from upswing.api.schemas import ErrorOut, FindingDetailOut, FindingOut, MetricCode
+from upswing.api_shared import Page
 from upswing.coaching.access import visible_sessions
 from upswing.findings.access import access_finding_by_id, visible_findings
 from upswing.findings.rules import Cause, Recommendation

@@ -4,8 +4,8 @@ from django.db.models import Prefetch
 from ninja import Router
 from ninja.pagination import paginate
 
-from upswing.api.pagination import Page
 from upswing.api.schemas import AgentOut, ErrorOut, ProgramDetailOut, ProgramOut, TeamOut
+from upswing.api_shared import Page
 from upswing.org.access import (
     access_agent_by_id,
     access_program_by_id,

@@ -10,15 +10,8 @@ from typing import Any
 from ninja import Schema
 from pydantic import Field
 
+from upswing.api_shared import ErrorOut  # noqa: F401 - the API's own routers import it here
 from upswing.metrics import CATALOG, Level
-
-
-class ErrorOut(Schema):
-    """401, 403, 404, 409; and 422, whose detail is a list of problems when the request
-    itself does not fit the schema."""
-
-    detail: str | list[Any]
-
 
 MetricCode = enum.StrEnum("MetricCode", {code: code for code in CATALOG})
 

@@ -22,6 +22,7 @@ from upswing.org.access import access_agent_by_id, access_program_by_id, access_
 from upswing.performance.models import Level
 from upswing.periods import Period, PeriodKind, parse_period
 from upswing.scorecards import pages as selectors
+from upswing.scorecards import trends
 from upswing.scorecards.queries import (
     ScoreLine,
     latest_period_of,
@@ -124,7 +125,7 @@ def get_program_trend(
         raise HttpError(422, f"{period!r} is not a {kind.value}")
     points = []
     if last is not None:
-        points = selectors.trend(user, Level.PROGRAM, program.code, metric.value, last)
+        points = trends.trend(user, Level.PROGRAM, program.code, metric.value, last)
     return {
         "program": program.code,
         "metric": metric.value,

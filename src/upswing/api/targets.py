@@ -13,8 +13,8 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from upswing.api.access import access_target_by_id
-from upswing.api.pagination import Page
 from upswing.api.schemas import ErrorOut, MetricCode, TargetCreatedOut, TargetIn, TargetOut
+from upswing.api_shared import Page
 from upswing.org.access import access_program_by_id, visible_teams
 from upswing.performance.models import Target
 from upswing.targets.access import visible_targets

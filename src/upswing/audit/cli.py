@@ -29,7 +29,7 @@ def audit() -> None:
 )
 def verify(anchor: str | None) -> None:
     """Check every event against the hash chain; exit 1 on any change, removal or gap."""
-    from upswing.cli import setup_django
+    from upswing.boot import setup_django
 
     setup_django()
     from upswing.audit.chain import Anchor
@@ -55,7 +55,7 @@ def verify(anchor: str | None) -> None:
 @audit.command()
 def head() -> None:
     """Print the last event as SEQ:HASH, to keep outside the database (a log host)."""
-    from upswing.cli import setup_django
+    from upswing.boot import setup_django
 
     setup_django()
     from upswing.audit.verify import audit_head
@@ -70,7 +70,7 @@ def head() -> None:
 @click.option("--apply", is_flag=True, help="run them (connected as the owner) instead of print")
 def grants(app_role: str, owner_role: str, apply: bool) -> None:
     """PostgreSQL: the privileges of the application role (not the owner; docs/deploy.md)."""
-    from upswing.cli import setup_django
+    from upswing.boot import setup_django
 
     setup_django()
     from django.db import connection, transaction

@@ -29,6 +29,9 @@ from django.utils import timezone
 APPEND_ONLY_MESSAGE = "audit log is append-only"
 
 
+IMPORT_OBJECT_TYPE = "ingest.import"  # object_type for import runs (action "import.<kind>")
+
+
 class AppendOnlyError(DatabaseError):
     """An attempt to change or remove an audit row (the triggers raise a DatabaseError too)."""
 

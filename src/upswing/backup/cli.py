@@ -27,7 +27,7 @@ def _targets():
 @click.option("--wait", default=300, show_default=True, help="seconds to wait for an import")
 def backup(out: Path | None, wait: int) -> None:
     """Copy the operational database and the warehouse, consistently, while the app runs."""
-    from upswing.cli import _home, setup_django
+    from upswing.boot import home, setup_django
 
     setup_django()
     from upswing.audit.verify import audit_head
@@ -37,7 +37,7 @@ def backup(out: Path | None, wait: int) -> None:
         targets, password = _targets()
         head = audit_head()
         folder = back_up(
-            out or _home() / "backups",
+            out or home() / "backups",
             targets,
             audit_head=str(head) if head else "",
             password=password,
@@ -54,7 +54,7 @@ def backup(out: Path | None, wait: int) -> None:
 @click.option("--yes", is_flag=True, help="replace the current data (stop the app first)")
 def restore(folder: Path, yes: bool) -> None:
     """Put a backup back: both stores are replaced by the copies in FOLDER."""
-    from upswing.cli import setup_django
+    from upswing.boot import setup_django
 
     setup_django()
     from upswing.backup.service import BackupError, read_manifest

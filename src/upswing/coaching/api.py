@@ -18,8 +18,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import field_validator
 
-from upswing.api.pagination import Page
-from upswing.api.schemas import ErrorOut
+from upswing.api_shared import ErrorOut, Page
 from upswing.audit.concurrency import StaleEdit
 from upswing.coaching import access, queries
 from upswing.coaching.actions import (

@@ -21,7 +21,7 @@ from upswing.coaching.effectiveness import SessionEffect, session_effects
 from upswing.coaching.models import CoachingKind, CoachingSession
 from upswing.coaching.queries import sessions_between
 from upswing.findings import rules as diagnosis_rules
-from upswing.findings.rules.types import Evidence, Facts
+from upswing.findings.stored import as_rule_finding
 from upswing.metrics import CATALOG
 from upswing.performance.models import Finding
 
@@ -236,23 +236,4 @@ def similar_gaps_report(
     over the open findings)."""
     return diagnosis_rules.group_similar_gaps(
         as_rule_finding(f) for f in open_findings(as_of=as_of, program=program)
-    )
-
-
-def as_rule_finding(stored: Finding) -> diagnosis_rules.Finding:
-    evidence = stored.evidence or {}
-    return diagnosis_rules.Finding(
-        agent_id=stored.agent_code,
-        team_id=stored.team_code,
-        program_id=stored.program_code,
-        metric=stored.metric,
-        kind=diagnosis_rules.FindingKind(stored.kind),
-        cause=diagnosis_rules.Cause(stored.cause),
-        recommendation=diagnosis_rules.Recommendation(stored.recommendation),
-        periods=tuple(stored.periods),
-        reasons=tuple(stored.reasons),
-        evidence=Evidence(**{k: tuple(v) for k, v in evidence.items() if k in Evidence.__slots__}),
-        behaviours=tuple(stored.behaviours),
-        facts=Facts.from_dict(stored.facts),
-        rules_version=stored.rules_version,
     )

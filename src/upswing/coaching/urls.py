@@ -1,6 +1,6 @@
 from django.urls import path
 
-import upswing.site.converters  # noqa: F401 - registers the <code:…> converter
+import upswing.converters  # noqa: F401 - registers the <code:…> converter
 from upswing.coaching import views
 
 app_name = "coaching"

@@ -6,7 +6,7 @@
   operations managers in scope and admins. A subject may propose raters for themselves.
 - Answering: the nominated rater of an approved nomination while the cycle is open.
 - Results: once the cycle is closed, the subject and those who see the cycle, always through
-  the thresholds of `rules.summarise`.
+  the thresholds of `result_rules.summarise`.
 - Continuous notes: the agent they are about and the agent's current team lead(s), nobody
   else (not even admins: the notes are between a person and their lead).
 

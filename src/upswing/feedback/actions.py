@@ -33,6 +33,8 @@ from upswing.feedback.models import (
     QuestionTemplate,
     Subject,
 )
+from upswing.feedback.rules import batches as batch_rules
+from upswing.feedback.rules import questions as question_rules
 from upswing.org.access import reach_of
 from upswing.org.models import Agent, Membership, Role, RoleGrant, Team
 
@@ -99,7 +101,7 @@ def do_create_cycle(
     self and manager nominations made and approved at once."""
     if not access.runs_team(actor, team):
         raise PermissionDenied("Only the team's lead or operations manager may start a cycle.")
-    questions = rules.parse_questions(template.questions)
+    questions = question_rules.parse_questions(template.questions)
     if due_on < _today():
         raise FeedbackRefused("The due date is in the past.")
     members = Agent.objects.filter(
@@ -260,8 +262,8 @@ def do_submit_answers(nomination: Nomination, *, answers: dict, actor) -> None:
     if nomination.rater_id != getattr(actor, "pk", None):
         raise PermissionDenied("Only the nominated rater may answer this request.")
     subject = nomination.subject
-    questions = rules.parse_questions(subject.cycle.questions)
-    cleaned = rules.clean_answers(questions, answers)
+    questions = question_rules.parse_questions(subject.cycle.questions)
+    cleaned = question_rules.clean_answers(questions, answers)
     group = rules.RaterGroup(nomination.group)
     with transaction.atomic():
         cycle = Cycle.objects.select_for_update().get(pk=subject.cycle_id)
@@ -317,7 +319,7 @@ def do_give_note(agent: Agent, *, text: str, kind: str, anonymous: bool, actor):
                 actor=actor, action="feedback.note", obj=note, changes={"text": [None, "<given>"]}
             )
             return note
-        month = rules.month_of(_today())
+        month = batch_rules.month_of(_today())
         AnonymousNote.objects.create(agent=agent, month=month, kind=kind, text=text)
         _reshuffle_notes(agent, month)
         record_event(

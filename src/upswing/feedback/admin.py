@@ -1,6 +1,6 @@
 """Feedback in the Django admin. Templates are configuration (edited, audited); cycles,
 nominations and completions are read-only. Anonymous sheets and notes have no admin page:
-their words reach people only through the thresholds of `rules.summarise`."""
+their words reach people only through the thresholds of `result_rules.summarise`."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.contrib import admin
 from upswing.audit.admin import AuditedModelAdmin, ReadOnlyModelAdmin
 from upswing.feedback import rules
 from upswing.feedback.models import Completion, Cycle, Nomination, QuestionTemplate
+from upswing.feedback.rules import questions as question_rules
 
 
 class TemplateForm(forms.ModelForm):
@@ -20,7 +21,7 @@ class TemplateForm(forms.ModelForm):
     def clean_questions(self):
         data = self.cleaned_data["questions"]
         try:
-            rules.parse_questions(data)
+            question_rules.parse_questions(data)
         except rules.FeedbackRuleError as exc:
             raise forms.ValidationError(str(exc)) from None
         return data

@@ -14,8 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from upswing.api.pagination import Page
-from upswing.api.schemas import ErrorOut
+from upswing.api_shared import ErrorOut, Page
 from upswing.feedback import access, actions, queries, rules
 
 router = Router(tags=["feedback"])

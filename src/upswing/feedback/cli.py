@@ -27,7 +27,7 @@ def feedback() -> None:
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json")
 def results(cycle_id: int, agent_code: str | None, groups: tuple[str, ...], fmt: str) -> None:
     """Results per question and group; anonymous groups below the threshold show nothing."""
-    from upswing.cli import setup_django
+    from upswing.boot import setup_django
 
     setup_django()
     from upswing.feedback.models import Cycle, CycleState

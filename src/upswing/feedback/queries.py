@@ -1,7 +1,7 @@
 """Read side: results and notes as every channel shows them (pages, API, CSV, CLI, evidence).
 
-Each function here applies `rules.summarise` / `rules.released_batches`; no channel reads the
-sheets or the anonymous notes any other way.
+Each function here applies `results.summarise` / `batches.released_batches` (feedback rules); no
+channel reads the sheets or the anonymous notes any other way.
 """
 
 from __future__ import annotations
@@ -23,16 +23,19 @@ from upswing.feedback.models import (
     NominationStatus,
     Subject,
 )
+from upswing.feedback.rules import batches as batch_rules
+from upswing.feedback.rules import questions as question_rules
+from upswing.feedback.rules import results as result_rules
 from upswing.org.models import Agent
 from upswing.tables.rules.cells import neutralise
 
 CSV_COLUMNS = ["question", "group", "privacy", "n", "mean", "distribution", "comment"]
 
 
-def sheets_of(subject: Subject) -> list[rules.Sheet]:
+def sheets_of(subject: Subject) -> list[result_rules.Sheet]:
     attributed = AttributedSheet.objects.filter(subject=subject).values_list("group", "answers")
     anonymous = AnonymousSheet.objects.filter(subject=subject).values_list("group", "answers")
-    return [rules.Sheet(rules.RaterGroup(g), a) for g, a in [*attributed, *anonymous]]
+    return [result_rules.Sheet(rules.RaterGroup(g), a) for g, a in [*attributed, *anonymous]]
 
 
 def parse_groups(raw: list[str] | None) -> list[str] | None:
@@ -44,10 +47,10 @@ def parse_groups(raw: list[str] | None) -> list[str] | None:
     return picked or None
 
 
-def results_of(subject: Subject, *, groups: list[str] | None = None) -> rules.Results:
+def results_of(subject: Subject, *, groups: list[str] | None = None) -> result_rules.Results:
     cycle = subject.cycle
-    return rules.summarise(
-        rules.parse_questions(cycle.questions),
+    return result_rules.summarise(
+        question_rules.parse_questions(cycle.questions),
         sheets_of(subject),
         access.thresholds_of(cycle),
         groups=groups,
@@ -72,7 +75,7 @@ def results_payload(subject: Subject, *, groups: list[str] | None = None) -> dic
     }
 
 
-def results_rows(results: rules.Results) -> list[dict]:
+def results_rows(results: result_rules.Results) -> list[dict]:
     """One row per shown cell and per shown comment; suppressed groups appear as a row that
     says so, with no number in it."""
     rows = []
@@ -155,12 +158,15 @@ def released_notes(agent: Agent, *, start=None, end=None) -> list[dict]:
     """Anonymous notes in whole released batches, each batch's notes shuffled, no dates."""
     threshold = access.site_thresholds().comments
     counts = Counter(AnonymousNote.objects.filter(agent=agent).values_list("month", flat=True))
-    batches = rules.released_batches(counts, timezone.localdate(), threshold)
+    batches = batch_rules.released_batches(counts, timezone.localdate(), threshold)
     out = []
-    for batch in rules.batches_in_window(batches, start, end):
+    for batch in batch_rules.batches_in_window(batches, start, end):
         notes = AnonymousNote.objects.filter(agent=agent, month__in=batch.months)
         texts = [f"{kind}\x1f{text}" for kind, text in notes.values_list("kind", "text")]
-        items = [t.split("\x1f", 1) for t in rules.shuffled(texts, f"{agent.pk}:{batch.closes_in}")]
+        items = [
+            t.split("\x1f", 1)
+            for t in result_rules.shuffled(texts, f"{agent.pk}:{batch.closes_in}")
+        ]
         out.append(
             {
                 "released": batch.closes_in.strftime("%B %Y"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-import upswing.site.converters  # noqa: F401 - registers the <code:…> converter
+import upswing.converters  # noqa: F401 - registers the <code:…> converter
 from upswing.feedback import views
 
 app_name = "feedback"

@@ -13,6 +13,7 @@ from upswing.audit.concurrency import StaleEdit
 from upswing.feedback import access, actions, queries, rules
 from upswing.feedback.forms import CycleForm, NominateForm, NoteForm
 from upswing.feedback.models import Completion, CycleState, Nomination
+from upswing.feedback.rules import questions as question_rules
 from upswing.feedback.tables import results_table
 from upswing.org.access import access_agent_by_id, visible_teams
 from upswing.org.models import Agent
@@ -184,7 +185,7 @@ def change_state(request, pk: int):
 @login_required
 def answer(request, pk: int):
     nomination = access.access_request_by_id(request.user, pk)
-    questions = rules.parse_questions(nomination.subject.cycle.questions)
+    questions = question_rules.parse_questions(nomination.subject.cycle.questions)
     group = rules.RaterGroup(nomination.group)
     privacy = rules.GROUP_PRIVACY[group]
     thresholds = access.thresholds_of(nomination.subject.cycle)

@@ -28,7 +28,7 @@ import click
 @click.option("--no-store", is_flag=True, help="print the findings without storing them")
 def diagnose(program, team, agent, as_of, fmt, no_store) -> None:
     """Say whether each gap is real, sustained and the person's own, and what to do about it."""
-    from upswing.cli import setup_django
+    from upswing.boot import setup_django
 
     day = _parse_day(as_of)
     setup_django()

@@ -13,9 +13,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from upswing.coaching.reports import as_rule_finding
 from upswing.findings.rules import group_similar_gaps
 from upswing.findings.rules.types import Basis, EventFact, Facts
+from upswing.findings.stored import as_rule_finding
 from upswing.metrics import CATALOG
 
 

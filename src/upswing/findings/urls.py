@@ -1,4 +1,4 @@
-"""Finding pages, included under the `performance` URL namespace by `upswing.performance.urls`."""
+"""Finding pages, in the `performance` URL namespace (gathered by `site/performance_urls.py`)."""
 
 from django.urls import path
 

@@ -25,6 +25,7 @@ from upswing.metrics import CATALOG, format_value
 from upswing.org.access import reach_of, visible_agents, visible_programs, visible_teams
 from upswing.periods import Period, PeriodKind, parse_period
 from upswing.scorecards import pages as selectors
+from upswing.scorecards import trends
 from upswing.scorecards.access import visible_snapshots
 from upswing.scorecards.charts import trend_chart
 from upswing.scorecards.models import Level
@@ -152,7 +153,7 @@ def _trend(user, finding) -> dict:
     if latest is None and not weeks:
         return {"chart": None, "series": []}
     last = Period(PeriodKind.WEEK, latest) if latest else weeks[-1]
-    points = selectors.trend(user, Level.AGENT, finding.agent_code, finding.metric, last)
+    points = trends.trend(user, Level.AGENT, finding.agent_code, finding.metric, last)
     series = [_series_point(finding.metric, p) for p in points]
     marked = {p.label for p in weeks}
     return {

@@ -10,11 +10,11 @@ from typing import Any
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from upswing.api.schemas import ErrorOut
+from upswing.api_shared import ErrorOut
 from upswing.governance import queries
 from upswing.governance import report as documents
 from upswing.governance.access import access_governed_program
-from upswing.governance.pages import breaches_payload
+from upswing.governance.pages import breaches_payload, cap_dict
 from upswing.periods import PeriodKind, parse_period
 
 router = Router(tags=["governance"])
@@ -123,4 +123,4 @@ def plans(request, code: str):
     """The program's corrective action plans, newest first."""
     program = access_governed_program(request.auth, code)
     today = queries.local_yesterday(program)
-    return [documents.cap_dict(p, today) for p in queries.plans_of(program)]
+    return [cap_dict(p, today) for p in queries.plans_of(program)]

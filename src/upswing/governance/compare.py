@@ -19,12 +19,11 @@ from upswing.governance.models import Contract
 from upswing.governance.queries import calibration_alphas, local_yesterday, terms_of, versions_of
 from upswing.governance.rules.contracts import terms_for
 from upswing.governance.rules.mix import TOO_FEW, Standardisation, Stratum, VendorMix, standardise
-from upswing.metrics import CATALOG, format_value, value_from_totals
+from upswing.metrics import CATALOG, format_value, min_sample, value_from_totals
 from upswing.periods import month_of
 from upswing.quality.models import Dispute, Evaluation
 from upswing.quality.rules.calibration import alpha_verdict
 from upswing.scorecards.models import ScorecardSnapshot
-from upswing.scorecards.rules import min_sample
 from upswing.warehouse import reads
 from upswing.warehouse.evidence import WarehouseBusyError, read_only_warehouse
 

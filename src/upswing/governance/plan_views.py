@@ -17,7 +17,7 @@ from upswing.governance.access import (
 )
 from upswing.governance.compare import vendor_comparison
 from upswing.governance.models import PartnershipReview
-from upswing.governance.report import cap_dict
+from upswing.governance.pages import cap_dict
 from upswing.governance.rules.caps import lint_cap
 
 PLAN_FORMS = {

@@ -240,8 +240,7 @@ def review_facts(program) -> dict:
     """The facts for stay, extend the plan, or exit: breach history, corrective plans kept on
     time, the trend since the review was called, and the contract's thresholds side by side."""
     from upswing.governance.models import PartnershipReview
-    from upswing.governance.pages import breach_dict, window_dict
-    from upswing.governance.report import cap_dict
+    from upswing.governance.pages import breach_dict, cap_dict, window_dict
 
     report = breach_report_for(program)
     reviews = list(PartnershipReview.objects.filter(program=program).select_related("decided_by"))

@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 
 from upswing.governance import queries
 from upswing.governance.models import CapStatus, CorrectiveActionPlan, PartnershipReview
-from upswing.governance.pages import VERDICT_LABELS, breach_dict, event_dict
+from upswing.governance.pages import VERDICT_LABELS, breach_dict, cap_dict, event_dict
 from upswing.governance.rules.breaches import Verdict, escalate
 from upswing.governance.rules.contracts import Window, terms_for
 from upswing.metrics import CATALOG, format_value
@@ -151,37 +151,6 @@ def _open_plans(program, month: Period) -> list[dict]:
         .prefetch_related("goals", "actions", "checkpoints")
     )
     return [cap_dict(p, month.end) for p in plans]
-
-
-def cap_dict(plan, as_of: dt.date) -> dict:
-    actions = list(plan.actions.all())
-    checkpoints = list(plan.checkpoints.all())
-    return {
-        "id": plan.pk,
-        "status": plan.get_status_display(),
-        "opened_on": plan.opened_on.isoformat(),
-        "due_on": plan.due_on.isoformat(),
-        "trigger": plan.trigger,
-        "root_cause": plan.root_cause,
-        "goals": [
-            {
-                "metric": g.metric,
-                "metric_label": CATALOG[g.metric].label,
-                "baseline_text": format_value(g.metric, g.baseline),
-                "target_text": format_value(g.metric, g.target),
-                "due_on": g.due_on.isoformat(),
-            }
-            for g in plan.goals.all()
-        ],
-        "actions_done_on_time": sum(1 for a in actions if a.done_on and a.done_on <= a.due_on),
-        "actions_late": sum(
-            1 for a in actions if (a.done_on or as_of) > a.due_on and a.due_on < as_of
-        ),
-        "actions": len(actions),
-        "checkpoints_held": sum(1 for c in checkpoints if c.held_on),
-        "checkpoints_due": sum(1 for c in checkpoints if c.due_on <= as_of),
-        "outcome": plan.get_outcome_display() if plan.outcome else None,
-    }
 
 
 def _reviews(program, month: Period) -> list[dict]:

@@ -15,9 +15,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from upswing.audit.access import IMPORT_OBJECT_TYPE
 from upswing.audit.actions import record_event
 from upswing.audit.middleware import current_request_id
+from upswing.audit.models import IMPORT_OBJECT_TYPE
 from upswing.imports import options
 from upswing.imports.access import import_role
 from upswing.imports.models import ImportRun, RunStatus

@@ -153,10 +153,10 @@ def _refresh(run: ImportRun) -> str:
     kind = get_kind(run.kind)
     try:
         if kind.destination is Destination.WAREHOUSE:
-            from upswing.scorecards.refresh import refresh
+            from upswing.findings.refresh import refresh_and_diagnose
 
             _set(run.pk, stage="refreshing")
-            result = refresh(diagnose=True)
+            result = refresh_and_diagnose()
             if not result.scope.programs:
                 return "No scorecard needed a refresh: nothing new in this file."
             programs = ", ".join(result.scope.programs)

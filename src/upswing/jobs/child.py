@@ -27,7 +27,7 @@ def main(argv: list[str]) -> int:
 
 
 def _run(task_id: str, worker_id: str) -> int:
-    from upswing.cli import setup_django
+    from upswing.boot import setup_django
 
     setup_django()
     from django.db import connections

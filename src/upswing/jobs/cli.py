@@ -8,7 +8,7 @@ import click
 
 
 def _setup() -> None:
-    from upswing.cli import setup_django
+    from upswing.boot import setup_django
 
     setup_django()
 

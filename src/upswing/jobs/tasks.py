@@ -20,9 +20,9 @@ def import_upload(run_id: int) -> dict:
 @task()
 def refresh_scorecards(full: bool = False) -> dict:
     """Recompute the scorecards new data touched (all with `full`), then their diagnosis."""
-    from upswing.scorecards.refresh import refresh
+    from upswing.findings.refresh import refresh_and_diagnose
 
-    result = refresh(full=full, diagnose=True)
+    result = refresh_and_diagnose(full=full)
     return {
         "programs": list(result.scope.programs),
         "rows_written": result.rows_written,

@@ -7,8 +7,8 @@ from django.db import models
 from django.db.models import Q
 
 from upswing.findings import rules as diagnosis_rules
-from upswing.findings.rules import Status
 from upswing.metrics import CATALOG, Level
+from upswing.scorecards.rules import Status
 
 METRIC_CHOICES = [(m.code, m.label) for m in CATALOG.values()]
 

@@ -28,7 +28,7 @@ def _day(text: str | None, name: str = "--as-of") -> dt.date | None:
 
 
 def _setup() -> None:
-    from upswing.cli import setup_django
+    from upswing.boot import setup_django
 
     setup_django()
 

@@ -29,7 +29,7 @@ def privacy() -> None:
 @click.option("--reason", required=True, help="the request this answers")
 def erase(agent_id: str, reason: str) -> None:
     """Pseudonymise a person in place (blocked by a legal hold)."""
-    from upswing.cli import setup_django
+    from upswing.boot import setup_django
 
     setup_django()
     from upswing.privacy.actions import ErasureBlocked, do_erase_person
@@ -49,7 +49,7 @@ def erase(agent_id: str, reason: str) -> None:
 @click.option("--reason", required=True)
 def hold(agent_id: str, reason: str) -> None:
     """Place a legal hold: nothing about the person is blanked or erased while it lasts."""
-    from upswing.cli import setup_django
+    from upswing.boot import setup_django
 
     setup_django()
     from upswing.privacy.actions import do_place_legal_hold
@@ -62,7 +62,7 @@ def hold(agent_id: str, reason: str) -> None:
 @click.argument("agent_id")
 def lift(agent_id: str) -> None:
     """Lift the person's active legal holds."""
-    from upswing.cli import setup_django
+    from upswing.boot import setup_django
 
     setup_django()
     from upswing.privacy.actions import do_lift_legal_hold
@@ -79,7 +79,7 @@ def lift(agent_id: str) -> None:
 @click.option("--out", type=click.Path(path_type=Path), help="file to write (JSON: stdout)")
 def export(agent_id: str, fmt: str, out: Path | None) -> None:
     """Everything held about a person (a data-subject access request)."""
-    from upswing.cli import setup_django
+    from upswing.boot import setup_django
 
     setup_django()
     from django.db import transaction
@@ -109,7 +109,7 @@ def export(agent_id: str, fmt: str, out: Path | None) -> None:
 @click.option("--apply", is_flag=True, help="blank what is past its time (default: list rules)")
 def retention(apply: bool) -> None:
     """The retention schedule (edited in the admin); --apply runs the sweep."""
-    from upswing.cli import setup_django
+    from upswing.boot import setup_django
 
     setup_django()
     from django.utils import timezone

@@ -15,8 +15,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from upswing.api.pagination import Page
-from upswing.api.schemas import ErrorOut
+from upswing.api_shared import ErrorOut, Page
 from upswing.audit.concurrency import StaleEdit
 from upswing.quality import access, queries
 from upswing.quality.actions import QualityActionRefused, do_decide_dispute, do_raise_dispute

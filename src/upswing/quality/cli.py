@@ -16,7 +16,7 @@ EXIT_PROBLEMS = 1
 
 
 def _setup() -> None:
-    from upswing.cli import setup_django
+    from upswing.boot import setup_django
 
     setup_django()
 

@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from django.db.models import Max, QuerySet, Sum
 
 from upswing import stats
-from upswing.findings.rules import Status
 from upswing.metrics import CATALOG, METRIC_CODES, Aggregate, value_from_totals
 from upswing.periods import Period, PeriodKind
 from upswing.scorecards.models import WHOLE_PARTS, ScorecardSnapshot
-from upswing.scorecards.rules import judged_status
+from upswing.scorecards.rules import Status, judged_status
 
 NOT_MEASURED = "not_measured"  # the status of a metric whose inputs were all absent
 

@@ -9,59 +9,30 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import Q
-from django.utils import timezone
 
 from upswing import stats
 from upswing.metrics import CATALOG, Aggregate, value_range
-from upswing.org.models import Membership, Program
-from upswing.performance.models import ContextEvent, Part, ScorecardSnapshot
-from upswing.periods import PeriodKind, month_of, period_of, week_of
-from upswing.targets import statuses as target_lookup
-from upswing.warehouse import kpis, reads
-from upswing.warehouse.connection import Warehouse, open_warehouse
-
-SNAPSHOT_COLUMNS = (
-    "level",
-    "entity_code",
-    "team_code",
-    "program_code",
-    "period_kind",
-    "period_start",
-    "metric",
-    "value",
-    "numerator",
-    "n",
-    "ci_low",
-    "ci_high",
-    "baseline",
-    "sla_floor",
-    "kpi_target",
-    "status",
-    "part",
-    "partial",
-    "refreshed_at",
+from upswing.performance.models import Part
+from upswing.periods import PeriodKind, period_of
+from upswing.scorecards.refresh_scope import (
+    Scope,
+    consume_dirty_days,
+    dirty_batches,
+    dirty_scope,
+    full_scope,
+    sync_dimensions,
+    sync_events,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Scope:
-    """What a refresh recomputes: the periods of `periods` (None: all), and in them every
-    program row of `programs`, every team row of their teams, and every agent row of
-    `agents` (None: all agents). `since`/`until` span the periods (None: everything)."""
-
-    programs: tuple[str, ...]  # empty: nothing to do
-    since: dt.date | None  # None: from the beginning
-    until: dt.date | None
-    periods: dict[PeriodKind, tuple[dt.date, ...]] | None = None
-    agents: tuple[str, ...] | None = None
+from upswing.scorecards.snapshot_writes import data_ends, mark_partial_periods, replace_snapshots
+from upswing.targets import statuses as target_lookup
+from upswing.warehouse import kpis
+from upswing.warehouse.connection import Warehouse, open_warehouse
+from upswing.warehouse.measures import MEASURES, Measure, Source
+from upswing.warehouse.segments import daily_segments, sd_from_sums
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,9 +43,9 @@ class RefreshResult:
     findings: int | None = None  # findings stored by the diagnosis that followed, if asked
 
 
-def refresh(*, full: bool = False, diagnose: bool = False) -> RefreshResult:
-    """Recompute the touched (or all) snapshots; with `diagnose`, run the diagnosis of the
-    refreshed programs afterwards so findings always follow the scorecards.
+def refresh(*, full: bool = False) -> RefreshResult:
+    """Recompute the touched (or all) snapshots. The diagnosis that follows a refresh is
+    the findings' (`upswing.findings.refresh.refresh_and_diagnose`).
 
     An incremental refresh writes exactly what a full one would: see `dirty_scope`."""
     with open_warehouse(settings.UPSWING_WAREHOUSE_URL) as wh:
@@ -88,134 +59,7 @@ def refresh(*, full: bool = False, diagnose: bool = False) -> RefreshResult:
             written = replace_snapshots(frame, scope)
             mark_partial_periods(data_ends(wh, scope.programs))
         consume_dirty_days(wh, batches)
-    findings = rediagnose(scope.programs) if diagnose and scope.programs else None
-    return RefreshResult(scope, written, full, findings)
-
-
-def rediagnose(programs: tuple[str, ...]) -> int:
-    from upswing.findings.diagnosis import DiagnosisScope, run_diagnosis
-
-    return sum(run_diagnosis(DiagnosisScope(program=code), store=True).stored for code in programs)
-
-
-def sync_dimensions(wh: Warehouse) -> None:
-    """Copy memberships and programs into the warehouse, where the KPIs join them."""
-    members = list(
-        Membership.objects.values_list(
-            "agent__code", "team__code", "team__program__code", "start_date", "end_date"
-        )
-    )
-    memberships = pa.table(
-        {
-            "agent_id": pa.array([m[0] for m in members], pa.string()),
-            "team_id": pa.array([m[1] for m in members], pa.string()),
-            "program_id": pa.array([m[2] for m in members], pa.string()),
-            "start_date": pa.array([m[3] for m in members], pa.date32()),
-            "end_date": pa.array([m[4] for m in members], pa.date32()),
-        }
-    )
-    programs = list(
-        Program.objects.values_list("code", "client__code", "time_zone", "service_level_seconds")
-    )
-    program_table = pa.table(
-        {
-            "program_id": pa.array([p[0] for p in programs], pa.string()),
-            "client_id": pa.array([p[1] for p in programs], pa.string()),
-            "time_zone": pa.array([p[2] for p in programs], pa.string()),
-            "service_level_seconds": pa.array([float(p[3]) for p in programs], pa.float64()),
-        }
-    )
-    wh.ibis.create_table("memberships", memberships, overwrite=True)
-    wh.ibis.create_table("programs", program_table, overwrite=True)
-
-
-def sync_events(wh: Warehouse) -> int:
-    """Replace the operational copy of the recorded events (they are few; the dashboards
-    mark them on their trends without reading the warehouse). Returns the rows written."""
-    rows = reads.context_events(wh.ibis).to_pyarrow()
-    zones = {code: ZoneInfo(tz) for code, tz in Program.objects.values_list("code", "time_zone")}
-    copies: dict[str, ContextEvent] = {}
-    for r in rows.to_pylist():
-        zone = zones.get(r["program_id"], dt.UTC)
-        # The same event imported under two sources has the same id (a digest of its fields).
-        copies[r["event_id"]] = ContextEvent(
-            event_id=r["event_id"],
-            program_code=r["program_id"],
-            team_code=r["team_id"] or "",
-            starts_at=r["starts_at"],
-            ends_at=r["ends_at"],
-            starts_on=r["starts_at"].astimezone(zone).date(),
-            ends_on=r["ends_at"].astimezone(zone).date(),
-            kind=r["kind"],
-            description=r["description"] or "",
-        )
-    with transaction.atomic():
-        ContextEvent.objects.all().delete()
-        ContextEvent.objects.bulk_create(copies.values(), batch_size=500)
-    return len(copies)
-
-
-def full_scope() -> Scope:
-    return Scope(tuple(Program.objects.values_list("code", flat=True)), None, None)
-
-
-def dirty_scope(wh: Warehouse) -> Scope:
-    """The periods holding the days touched since the last refresh, and in them everything
-    those days can change.
-
-    A day of program P touched for agent A changes P's rows, the rows of A, of A's teams and
-    of their programs (a blended agent's calls for P count in their own team), and with them
-    the baselines of everyone on those teams (and of A's work for any other program). So the
-    programs are closed over: the agents with facts in them or on their teams, then the
-    programs of those agents' teams and facts, until nothing is added. A roster change (a
-    day without date) recomputes its programs' every period."""
-    rows = reads.dirty_days(wh.ibis).to_pyarrow().to_pylist()
-    if not rows:
-        return Scope((), None, None)
-    programs = {r["program_id"] for r in rows if r["program_id"]}
-    agents = {r["agent_id"] for r in rows if r["agent_id"]}
-    days = {r["local_date"] for r in rows}
-    if None in days:
-        periods = None
-        since = until = None
-    else:
-        periods = {
-            PeriodKind.WEEK: tuple(sorted({week_of(d).start for d in days})),
-            PeriodKind.MONTH: tuple(sorted({month_of(d).start for d in days})),
-        }
-        since = min(min(p) for p in periods.values())
-        until = max(period_of(k, max(p)).end for k, p in periods.items())
-    programs, agents = _closure(wh, programs, agents, since, until)
-    if programs >= set(Program.objects.values_list("code", flat=True)):
-        return Scope(tuple(sorted(programs)), since, until, periods, None)  # every agent
-    return Scope(tuple(sorted(programs)), since, until, periods, tuple(sorted(agents)))
-
-
-def _closure(
-    wh: Warehouse, programs: set[str], agents: set[str], since: dt.date | None, until
-) -> tuple[set[str], set[str]]:
-    rows = reads.agent_program_pairs(wh.ibis, since, until).to_pyarrow().to_pylist()
-    pairs = {(r["agent_id"], r["program_id"]) for r in rows}
-    while True:
-        agents |= {a for a, p in pairs if p in programs}
-        more = {p for a, p in pairs if a in agents and p is not None} - programs
-        if not more:
-            return programs, agents
-        programs |= more
-
-
-def dirty_batches(wh: Warehouse) -> list[str]:
-    rows = reads.dirty_batches(wh.ibis).to_pyarrow()
-    return [b for b in rows.column("batch_id").to_pylist() if b is not None]
-
-
-def consume_dirty_days(wh: Warehouse, batches: list[str]) -> None:
-    """Forget the days read by this refresh (an import that landed meanwhile stays)."""
-    session = wh.session()
-    for start in range(0, len(batches), 500):
-        chunk = ", ".join("'" + b.replace("'", "''") + "'" for b in batches[start : start + 500])
-        session.run(f"DELETE FROM dirty_days WHERE batch_id IN ({chunk})")
-    session.run("DELETE FROM dirty_days WHERE batch_id IS NULL")
+    return RefreshResult(scope, written, full)
 
 
 def compute_snapshots(wh: Warehouse, scope: Scope) -> pd.DataFrame:
@@ -227,8 +71,8 @@ def compute_snapshots(wh: Warehouse, scope: Scope) -> pd.DataFrame:
         ranges=_day_ranges(scope.periods) if scope.periods is not None else None,
     )
     segments = {
-        source: kpis.daily_segments(wh.ibis, source, fact_scope).to_pyarrow().to_pandas()
-        for source in kpis.Source
+        source: daily_segments(wh.ibis, source, fact_scope).to_pyarrow().to_pandas()
+        for source in Source
     }
     frames = []
     for kind in (PeriodKind.WEEK, PeriodKind.MONTH):
@@ -264,7 +108,7 @@ _GRAINS = ("program", "team", "agent", "team_part", "program_part")
 
 
 def rollup(
-    segments: dict[kpis.Source, pd.DataFrame],
+    segments: dict[Source, pd.DataFrame],
     kind: PeriodKind,
     wanted: set[dt.date] | None,
     scope: Scope,
@@ -284,7 +128,7 @@ def rollup(
     context = _agent_context(by_source)
     out = []
     for source, seg in by_source.items():
-        measures = [m for m in kpis.MEASURES.values() if m.source is source]
+        measures = [m for m in MEASURES.values() if m.source is source]
         grains = {
             "program": (seg[seg["program_id"].notna()], ["program_id"]),
             "team": (seg[seg["team_id"].notna()], ["team_id", "team_program_id"]),
@@ -329,7 +173,7 @@ def _split(by_source: dict, *keys: str) -> pd.DataFrame:
     return counts[counts > 1].reset_index()[["agent_id", "period_start"]]
 
 
-_ACTIVE = (kpis.Source.CALLS, kpis.Source.EVALUATIONS)
+_ACTIVE = (Source.CALLS, Source.EVALUATIONS)
 
 
 def _agent_context(by_source: dict) -> pd.DataFrame:
@@ -389,7 +233,7 @@ def _entity_frame(grain: str, summed: pd.DataFrame, context: pd.DataFrame) -> pd
 
 
 def _long(
-    entity: pd.DataFrame, summed: pd.DataFrame, m: kpis.Measure, kind: PeriodKind, grain: str
+    entity: pd.DataFrame, summed: pd.DataFrame, m: Measure, kind: PeriodKind, grain: str
 ) -> pd.DataFrame:
     n = summed[f"{m.metric}__n"].fillna(0).to_numpy(dtype=np.int64)
     numerator = summed[f"{m.metric}__numerator"].fillna(0).to_numpy(dtype=float)
@@ -407,7 +251,7 @@ def _long(
     sd = np.full(len(n), np.nan)
     if m.square is not None:
         square = summed[f"{m.metric}__square"].fillna(0).to_numpy(dtype=float)[keep]
-        sd = kpis.sd_from_sums(numerator, square, n)
+        sd = sd_from_sums(numerator, square, n)
     out = entity.loc[keep].copy()
     out["period_kind"] = kind.value
     out["metric"] = m.metric
@@ -511,98 +355,3 @@ def _members_per_group(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
         np.where(by_program, program_n.to_numpy(float), agent_n.to_numpy(float)),
         team_n.to_numpy(float),
     )
-
-
-def replace_snapshots(frame: pd.DataFrame, scope: Scope) -> int:
-    """Delete the rows `scope` recomputes and insert `frame` in their place, atomically."""
-    now = timezone.now()
-    with transaction.atomic():
-        everything = (
-            scope.periods is None
-            and scope.agents is None
-            and set(scope.programs) >= set(Program.objects.values_list("code", flat=True))
-        )
-        if everything:  # an unfiltered delete: SQLite empties the table without a scan
-            ScorecardSnapshot.objects.all()._raw_delete(ScorecardSnapshot.objects.db)
-        else:
-            _delete_scope(scope)
-        if frame.empty:
-            return 0
-        _insert_rows(frame, now)
-    return len(frame)
-
-
-def _delete_scope(scope: Scope) -> None:
-    owned = Q(program_code__in=scope.programs)
-    if scope.agents is not None:
-        for start in range(0, len(scope.agents), 500):
-            agents = scope.agents[start : start + 500]
-            owned |= Q(level=kpis.Level.AGENT.value, entity_code__in=agents)
-    elif scope.programs:
-        owned |= Q(level=kpis.Level.AGENT.value)
-    for kind in (PeriodKind.WEEK, PeriodKind.MONTH):
-        rows = ScorecardSnapshot.objects.filter(owned, period_kind=kind.value)
-        if scope.periods is not None:
-            rows = rows.filter(period_start__in=scope.periods[kind])
-        rows._raw_delete(rows.db)
-
-
-def data_ends(wh: Warehouse, programs: tuple[str, ...]) -> dict[str, dt.date]:
-    """The last local day with facts (interactions or QA) of each of these programs."""
-    ends: dict[str, dt.date] = {}
-    for last in reads.last_days_with_facts(wh.ibis, programs):
-        for r in last.to_pyarrow().to_pylist():
-            if r["last"] is not None:
-                ends[r["program_id"]] = max(ends.get(r["program_id"], r["last"]), r["last"])
-    return ends
-
-
-def mark_partial_periods(ends: dict[str, dt.date]) -> None:
-    """Flag the snapshots whose period runs past their program's last day of data (a week
-    or month still filling up), and clear the flag of periods now complete."""
-    with transaction.atomic():
-        for program, last in ends.items():
-            for kind in (PeriodKind.WEEK, PeriodKind.MONTH):
-                first_partial = period_of(kind, last + dt.timedelta(days=1)).start
-                rows = ScorecardSnapshot.objects.filter(program_code=program, period_kind=kind)
-                rows.filter(period_start__gte=first_partial, partial=False).update(partial=True)
-                rows.filter(period_start__lt=first_partial, partial=True).update(partial=False)
-
-
-def _insert_rows(frame: pd.DataFrame, now: dt.datetime) -> None:
-    table = ScorecardSnapshot._meta.db_table
-    columns = ", ".join(SNAPSHOT_COLUMNS)
-    placeholders = ", ".join(["%s"] * len(SNAPSHOT_COLUMNS))
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
-    out = pd.DataFrame(
-        {
-            "level": frame["level"],
-            "entity_code": frame["entity_id"],
-            "team_code": frame["team_id"].fillna(""),
-            "program_code": frame["program_id"],
-            "period_kind": frame["period_kind"],
-            "period_start": frame["period_start"],
-            "metric": frame["metric"],
-            "value": frame["value"],
-            "numerator": frame["numerator"],
-            "n": frame["n"].astype(int),
-            "ci_low": frame["ci_low"],
-            "ci_high": frame["ci_high"],
-            "baseline": frame["baseline"],
-            "sla_floor": frame["sla_floor"],
-            "kpi_target": frame["kpi_target"],
-            "status": frame["status"],
-            "part": frame["part"],
-            "partial": False,  # set by mark_partial_periods
-        }
-    )
-    # In the unique index's order, B-tree inserts become appends (several times faster).
-    out = out.sort_values(["level", "entity_code", "period_kind", "period_start", "metric", "part"])
-    out = out.astype(object).where(out.notna(), None)
-    rows = [(*row, now) for row in out.itertuples(index=False, name=None)]
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            # A larger page cache for this bulk write keeps the indexes in memory.
-            cursor.execute("PRAGMA cache_size = -262144")
-        for start in range(0, len(rows), 50_000):
-            cursor.executemany(sql, rows[start : start + 50_000])

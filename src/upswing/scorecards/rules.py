@@ -9,7 +9,7 @@ import enum
 
 import numpy as np
 
-from upswing.metrics import CATALOG, Aggregate, Better
+from upswing.metrics import CATALOG, Aggregate, Better, min_sample
 
 
 class Status(enum.StrEnum):
@@ -23,12 +23,6 @@ class Status(enum.StrEnum):
 # to judge it: a floor breach on n=1 is not a breach. Not a stored status (the snapshot keeps
 # what the value says); pages, CLI and API show this word in its place.
 TOO_FEW = "too_few"
-MIN_SAMPLE = {"qa": 6}  # QA evaluations; every other sampled metric needs 10
-DEFAULT_MIN_SAMPLE = 10
-
-
-def min_sample(metric: str) -> int:
-    return MIN_SAMPLE.get(metric, DEFAULT_MIN_SAMPLE)
 
 
 # The range a value of each unit can take; None: open (times and counts have no top).

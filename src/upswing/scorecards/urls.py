@@ -1,12 +1,12 @@
 """Scorecard pages: dashboards, the directory and the drill-down to the evidence.
 
-Included under the `performance` URL namespace by `upswing.performance.urls`, so URL names
+Included under the `performance` URL namespace by `upswing.site.performance_urls`, so URL names
 (`performance:program`, …) did not change when the feature got its own folder.
 """
 
 from django.urls import path
 
-import upswing.site.converters  # noqa: F401 - registers the <code:…> converter
+import upswing.converters  # noqa: F401 - registers the <code:…> converter
 from upswing.scorecards import directory_views, drilldown_views, views
 
 urlpatterns = [

@@ -20,7 +20,8 @@ from upswing.org.access import (
     visible_teams,
 )
 from upswing.periods import Period, PeriodKind, parse_period
-from upswing.scorecards import drilldown_views
+from upswing.scorecards import children as child_rows
+from upswing.scorecards import drilldown_views, trends
 from upswing.scorecards import pages as selectors
 from upswing.scorecards.charts import SeriesPoint, trend_chart
 from upswing.scorecards.models import Level
@@ -44,7 +45,7 @@ def program_page(request, code: str):
     sees_people = reach_of(request.user).sees_people
     children = []
     if page.period and sees_people:
-        children = selectors.program_teams(request.user, program, page.period, page.metric)
+        children = child_rows.program_teams(request.user, program, page.period, page.metric)
     listing = page.listing(children, "team", show=sees_people)
     if response := page.export(listing):
         return response
@@ -66,7 +67,7 @@ def team_page(request, code: str):
     page = _Page(request, Level.TEAM, team.code, entity=team)
     children = []
     if page.period:
-        children = selectors.team_agents(request.user, team, page.period, page.metric)
+        children = child_rows.team_agents(request.user, team, page.period, page.metric)
     listing = page.listing(children, "agent", show=True)
     if response := page.export(listing):
         return response
@@ -93,7 +94,7 @@ def agent_page(request, code: str):
     if page.is_trend_request:
         return page.trend_response()
     crumbs = []
-    context = page.period and selectors.agent_context(request.user, agent.code, page.period)
+    context = page.period and child_rows.agent_context(request.user, agent.code, page.period)
     if context:
         team_code, program_code = context
         program = visible_programs(request.user).filter(code=program_code).first()
@@ -180,11 +181,11 @@ class _Page:
     def trend_context(self) -> dict:
         if self.period is None:
             return {"chart": None}
-        points = selectors.trend(self.request.user, self.level, self.code, self.metric, self.period)
+        points = trends.trend(self.request.user, self.level, self.code, self.metric, self.period)
         series = [_series_point(self.metric, p) for p in points]
         metric = CATALOG[self.metric]
         user, own = self.request.user, self.own
-        events = selectors.chart_events(user, self.level, self.code, points, own=own)
+        events = trends.chart_events(user, self.level, self.code, points, own=own)
         chart = trend_chart(series, metric.unit.value, events)
         return {
             "chart": chart,
@@ -249,7 +250,7 @@ def _default_metric(groups: list[selectors.PairGroup]) -> str:
     return rows[0].metric if rows else "aht"
 
 
-def _series_point(metric: str, p: selectors.TrendPoint) -> SeriesPoint:
+def _series_point(metric: str, p: trends.TrendPoint) -> SeriesPoint:
     return SeriesPoint(
         label=p.period.label,
         start=p.period.start,

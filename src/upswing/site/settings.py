@@ -7,7 +7,7 @@ from datetime import timedelta
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from upswing.site.env import env_bool, env_int, env_list, env_secret, env_str, upswing_home
+from upswing.env import env_bool, env_int, env_list, env_secret, env_str, upswing_home
 
 UPSWING_HOME = upswing_home()
 DEBUG = env_bool("DEBUG", False)

@@ -4,7 +4,7 @@ Use it with DJANGO_SETTINGS_MODULE=upswing.site.settings_prod behind a TLS-termi
 reverse proxy. `manage.py check --deploy --fail-level WARNING` passes with it (tested).
 """
 
-from upswing.site.env import env_bool, env_int
+from upswing.env import env_bool, env_int
 from upswing.site.settings import *  # noqa: F403
 
 DEBUG = False

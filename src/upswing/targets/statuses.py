@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from upswing.findings.rules import classify_statuses
 from upswing.metrics import CATALOG
 from upswing.periods import Period, PeriodKind
+from upswing.scorecards.rules import classify_statuses
 from upswing.targets.models import Target
 
 

@@ -1,8 +1,8 @@
-"""Target pages, included under the `performance` URL namespace by `upswing.performance.urls`."""
+"""Target pages, in the `performance` URL namespace (gathered by `site/performance_urls.py`)."""
 
 from django.urls import path
 
-import upswing.site.converters  # noqa: F401 - registers the <code:…> converter
+import upswing.converters  # noqa: F401 - registers the <code:…> converter
 from upswing.targets import views
 
 urlpatterns = [

@@ -14,10 +14,10 @@ from django.utils import timezone
 from upswing.coaching import queries as coaching_queries
 from upswing.coaching.access import visible_sessions
 from upswing.coaching.queue import coaching_queue
-from upswing.coaching.reports import as_rule_finding
 from upswing.feedback.access import open_requests
 from upswing.findings.access import visible_open_findings
 from upswing.findings.rules import group_similar_gaps
+from upswing.findings.stored import as_rule_finding
 from upswing.metrics import CATALOG, format_value
 from upswing.org.access import (
     own_agent_q,

@@ -23,7 +23,7 @@ import ibis.expr.types as ir
 from ibis.backends import BaseBackend
 
 from upswing.periods import Period
-from upswing.warehouse import kpis
+from upswing.warehouse import kpis, measures
 from upswing.warehouse.connection import connect
 
 PAGE_SIZE = 50
@@ -74,14 +74,14 @@ class Kind:
 
 
 KIND_OF_SOURCE = {
-    kpis.Source.CALLS: Kind.INTERACTIONS,
-    kpis.Source.SURVEYS: Kind.SURVEYS,
-    kpis.Source.EVALUATIONS: Kind.EVALUATIONS,
+    measures.Source.CALLS: Kind.INTERACTIONS,
+    measures.Source.SURVEYS: Kind.SURVEYS,
+    measures.Source.EVALUATIONS: Kind.EVALUATIONS,
 }
 
 
 def kind_of(metric: str) -> str:
-    return KIND_OF_SOURCE[kpis.MEASURES[metric].source]
+    return KIND_OF_SOURCE[measures.MEASURES[metric].source]
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,7 +241,7 @@ def _on_team(con: BaseBackend, facts: ir.Table, team: str) -> ir.Table:
 def _sample(con: BaseBackend, ev: Evidence, kind: str) -> ir.Table:
     if kind == Kind.INTERACTIONS:
         calls = _calls(con, ev)
-        return calls.filter(kpis.CALL_SAMPLE[ev.metric](calls))
+        return calls.filter(measures.CALL_SAMPLE[ev.metric](calls))
     if kind == Kind.SURVEYS:
         return _surveys(con, ev)
     return _evaluations(con, ev)
@@ -251,7 +251,7 @@ def _surveys(con: BaseBackend, ev: Evidence) -> ir.Table:
     calls = _calls(con, ev)
     calls = calls.filter(calls.answered)
     s = con.table("surveys")
-    s = s.filter(s.kind == kpis.SURVEY_KIND[ev.metric], s.score.notnull())
+    s = s.filter(s.kind == measures.SURVEY_KIND[ev.metric], s.score.notnull())
     joined = s.join(calls, [s.source == calls.source, s.interaction_id == calls.interaction_id])
     return joined.select(
         s.source,

@@ -23,16 +23,15 @@ day, the team is null and the program is taken from the agent's facts.
 from __future__ import annotations
 
 import datetime as dt
-import enum
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import ibis
 import ibis.expr.types as ir
-import numpy as np
 
-from upswing.metrics import CATALOG, Aggregate, Level, get_metric
+from upswing.metrics import CATALOG, Aggregate, Level
 from upswing.periods import PeriodKind
+from upswing.warehouse.measures import Measure, Source, selected_measures
 
 DEFAULT_SERVICE_LEVEL_SECONDS = 20.0
 _FAR_FUTURE = dt.date(9999, 12, 31)
@@ -52,135 +51,6 @@ OUTPUT_SCHEMA = ibis.schema(
         "sd": "float64",
     }
 )
-
-
-class Source(enum.StrEnum):
-    CALLS = "calls"
-    SURVEYS = "surveys"
-    EVALUATIONS = "evaluations"
-
-
-Reduction = Callable[[ir.Table], ir.Scalar]
-
-
-@dataclass(frozen=True, slots=True)
-class Measure:
-    """How one metric reduces its fact rows: numerator, sample size and (MEAN) spread."""
-
-    metric: str
-    source: Source
-    numerator: Reduction
-    n: Reduction
-    sd: Reduction | None = None
-    square: Reduction | None = None  # MEAN: the sum of squares, so sums of days re-aggregate
-
-
-# The calls each calls metric counts in its sample size n: the rows behind the number (the
-# drill-down lists exactly these, `upswing.warehouse.evidence`).
-CALL_SAMPLE: dict[str, Callable[[ir.Table], ir.BooleanValue]] = {
-    "volume": lambda t: t.answered,
-    "aht": lambda t: t.answered & t.handle_seconds.notnull(),
-    "fcr": lambda t: t.answered & t.resolved.notnull(),
-    "escalation": lambda t: t.answered & t.escalated.notnull(),
-    "reopen": lambda t: t.answered & t.reopened.notnull(),
-    "wait": lambda t: t.answered & t.wait_seconds.notnull(),
-    "service_level": lambda t: ~t.answered | t.wait_seconds.notnull(),
-    "abandonment": lambda t: ibis.literal(True),
-}
-# The survey kind each survey metric reads; a response counts in n when it has a score.
-SURVEY_KIND = {"csat": "csat", "csat_score": "csat", "nps": "nps", "ces": "ces"}
-
-
-def _sample_count(metric: str) -> Reduction:
-    return lambda t: t.count(where=CALL_SAMPLE[metric](t))
-
-
-def _answered_count(t: ir.Table) -> ir.IntegerScalar:
-    return t.count(where=t.answered)
-
-
-def _answered_mean(metric: str, column: str) -> tuple[Reduction, Reduction, Reduction, Reduction]:
-    return (
-        lambda t: t[column].sum(where=t.answered),
-        _sample_count(metric),
-        lambda t: t[column].std(how="sample", where=t.answered),
-        lambda t: (t[column] * t[column]).sum(where=t.answered),
-    )
-
-
-def is_first_contact_resolution(t: ir.Table) -> ir.BooleanColumn:
-    return t.resolved & ~t.reopened.fill_null(False)
-
-
-def _survey_mean(kind: str) -> tuple[Reduction, Reduction, Reduction, Reduction]:
-    return (
-        lambda t: t.score.sum(where=t.kind == kind),
-        lambda t: t.score.count(where=t.kind == kind),
-        lambda t: t.score.std(how="sample", where=t.kind == kind),
-        lambda t: (t.score * t.score).sum(where=t.kind == kind),
-    )
-
-
-def _nps_numerator(t: ir.Table) -> ir.IntegerScalar:
-    promoters = t.count(where=(t.kind == "nps") & (t.score >= 9))
-    detractors = t.count(where=(t.kind == "nps") & (t.score <= 6))
-    return 100 * (promoters - detractors)
-
-
-def _flagged_share(metric: str, flag: Callable[[ir.Table], ir.BooleanColumn]) -> Measure:
-    """A share of answered interactions whose `flag` is known (NULL rows are left out)."""
-    return Measure(
-        metric,
-        Source.CALLS,
-        lambda t: t.count(where=t.answered & flag(t)),
-        _sample_count(metric),
-    )
-
-
-MEASURES: dict[str, Measure] = {
-    m.metric: m
-    for m in (
-        Measure("volume", Source.CALLS, _answered_count, _sample_count("volume")),
-        Measure("aht", Source.CALLS, *_answered_mean("aht", "handle_seconds")),
-        Measure(
-            "fcr",
-            Source.CALLS,
-            lambda t: t.count(where=t.answered & is_first_contact_resolution(t)),
-            _sample_count("fcr"),
-        ),
-        _flagged_share("escalation", lambda t: t.escalated),
-        _flagged_share("reopen", lambda t: t.reopened),
-        Measure("wait", Source.CALLS, *_answered_mean("wait", "wait_seconds")),
-        Measure(
-            "service_level",
-            Source.CALLS,
-            lambda t: t.count(where=t.answered & (t.wait_seconds <= t.service_level_seconds)),
-            _sample_count("service_level"),
-        ),
-        Measure(
-            "abandonment", Source.CALLS, lambda t: t.count(where=~t.answered), lambda t: t.count()
-        ),
-        Measure(
-            "csat",
-            Source.SURVEYS,
-            lambda t: t.count(where=(t.kind == "csat") & (t.score >= 4)),
-            lambda t: t.score.count(where=t.kind == "csat"),
-        ),
-        Measure("csat_score", Source.SURVEYS, *_survey_mean("csat")),
-        Measure(
-            "nps", Source.SURVEYS, _nps_numerator, lambda t: t.score.count(where=t.kind == "nps")
-        ),
-        Measure("ces", Source.SURVEYS, *_survey_mean("ces")),
-        Measure(
-            "qa",
-            Source.EVALUATIONS,
-            lambda t: t.score.sum(),
-            lambda t: t.score.count(),
-            lambda t: t.score.std(how="sample"),
-            lambda t: (t.score * t.score).sum(),
-        ),
-    )
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,14 +118,6 @@ def scorecard(
     if level is Level.AGENT:
         long = _with_agent_team(long, wide, effective_memberships(con))
     return _finish(long, level, period_kind)
-
-
-def selected_measures(metrics: Sequence[str] | None) -> list[Measure]:
-    """The measures of `metrics` (all by default); KeyError on an unknown code."""
-    if metrics is None:
-        return list(MEASURES.values())
-    codes = {get_metric(code).code for code in metrics}
-    return [m for code, m in MEASURES.items() if code in codes]
 
 
 def _sources_needed(wanted: Sequence[Measure], level: Level) -> list[Source]:
@@ -364,49 +226,6 @@ def scored_evaluations(criteria: ir.Table) -> ir.Table:
     )
     percent = 100 * evaluations.points / evaluations.max_points.nullif(0)
     return evaluations.mutate(score=evaluations.critical_failed.ifelse(0.0, percent))
-
-
-# --- daily segments ---------------------------------------------------------------------------
-
-SEGMENT_KEYS = ("agent_id", "local_date", "team_id", "team_program_id", "program_id")
-
-
-def daily_segments(con: ibis.BaseBackend, source: Source, scope: Scope) -> ir.Table:
-    """A source's facts summed by agent, local day, the team whose membership covers that day
-    (with the team's program) and the program the facts carry: each wanted measure's
-    numerator and n, and for a MEAN its sum of values and of squares.
-
-    Every scorecard row (program, team, agent, and the parts of an agent's period) is a sum
-    of these segments, so one pass over the facts serves every level and period kind; the
-    spread of a MEAN is read from its sums (`sd_from_sums`)."""
-    reader = {Source.CALLS: call_facts, Source.SURVEYS: survey_facts}
-    facts = reader.get(source, evaluation_facts)(con, scope, PeriodKind.WEEK)
-    m = effective_memberships(con).rename(m_agent_id="agent_id", team_program_id="program_id")
-    joined = facts.left_join(
-        m,
-        [
-            facts.agent_id == m.m_agent_id,
-            facts.local_date >= m.start_date,
-            facts.local_date <= m.end_date,
-        ],
-    )
-    reductions: dict[str, ir.Scalar] = {"facts": joined.count()}
-    for measure in MEASURES.values():
-        if measure.source is source:
-            reductions[f"{measure.metric}__numerator"] = measure.numerator(joined)
-            reductions[f"{measure.metric}__n"] = measure.n(joined)
-            if measure.square is not None:
-                reductions[f"{measure.metric}__square"] = measure.square(joined)
-    return joined.group_by(*SEGMENT_KEYS).aggregate(**reductions)
-
-
-def sd_from_sums(total, squares, n):
-    """Sample standard deviations from sums and sums of squares (NaN below two values);
-    arrays in, an array out."""
-    n = np.asarray(n, dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        spread = (np.asarray(squares, float) - np.asarray(total, float) ** 2 / n) / (n - 1)
-    return np.where(n > 1, np.sqrt(np.clip(spread, 0.0, None)), np.nan)
 
 
 # --- grains ---------------------------------------------------------------------------------

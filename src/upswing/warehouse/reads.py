@@ -3,7 +3,7 @@ each agent's calls, QA behaviour misses, the days awaiting a refresh, interactio
 
 The scorecard's own reads are in `kpis`, the drill-down's in `evidence`; nothing outside
 `upswing.warehouse` opens a table. Each function returns an unexecuted Ibis table, so the
-caller decides how to fetch it; definitions shared with a KPI (FCR) come from `kpis`.
+caller decides how to fetch it; definitions shared with a KPI (FCR) come from `measures`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Iterable
 import ibis
 import ibis.expr.types as ir
 
-from upswing.warehouse import kpis
+from upswing.warehouse import kpis, measures
 
 EVENT_COLUMNS = ("event_id", "program_id", "team_id", "kind", "starts_at", "ends_at", "description")
 # Wait-time bands of the mix (upper bounds in seconds, inclusive); longer waits are "180s+".
@@ -52,7 +52,7 @@ def mix_cells(con: ibis.BaseBackend, program: str, first: dt.date, last: dt.date
     m = t.mutate(channel=t.channel.fill_null("other"), wait_band=band, topic=t.topic.fill_null(""))
     return m.group_by(["agent_id", "channel", "wait_band", "topic"]).aggregate(
         fcr_n=m.resolved.count(),
-        fcr_hits=m.count(where=kpis.is_first_contact_resolution(m)),
+        fcr_hits=m.count(where=measures.is_first_contact_resolution(m)),
         escalation_n=m.escalated.count(),
         escalation_hits=m.count(where=m.escalated),
         reopen_n=m.reopened.count(),

@@ -18,9 +18,8 @@ from upswing.governance.rules.contracts import (
     terms_for,
 )
 from upswing.governance.rules.credits import CreditDue, service_credit
-from upswing.metrics import CATALOG, Aggregate, value_from_totals
+from upswing.metrics import CATALOG, Aggregate, min_sample, value_from_totals
 from upswing.periods import Period, next_month_start, periods_between
-from upswing.scorecards.rules import min_sample
 
 
 class Verdict(enum.StrEnum):

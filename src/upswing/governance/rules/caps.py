@@ -10,8 +10,7 @@ from dataclasses import dataclass
 
 from upswing.governance.rules.breaches import WindowValue
 from upswing.governance.rules.contracts import is_worse
-from upswing.metrics import CATALOG, Better
-from upswing.scorecards.rules import min_sample
+from upswing.metrics import CATALOG, Better, min_sample
 
 MAX_GOALS = 3
 SUSTAINED_WINDOWS = 2  # consecutive closed months at or past the goal's target

@@ -9,7 +9,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from upswing.api.pagination import Page
+from upswing.api_shared import Page
 from upswing.audit.concurrency import StaleEdit
 from upswing.findings.access import visible_findings
 from upswing.findings.rules import Recommendation

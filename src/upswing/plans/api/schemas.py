@@ -6,7 +6,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from upswing.api.schemas import ErrorOut
+from upswing.api_shared import ErrorOut
 from upswing.plans.models import BlockerKind, PlanOutcome, PlanState
 
 MAX_ID = 2**31 - 1

@@ -10,8 +10,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from upswing.metrics import CATALOG, Aggregate, Better, Unit
-from upswing.scorecards.rules import min_sample
+from upswing.metrics import CATALOG, Aggregate, Better, Unit, min_sample
 
 
 class Trend(enum.StrEnum):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import template
 from django.urls import reverse
 
-from upswing.audit.access import can_browse_audit
+from upswing.audit_page.access import can_browse_audit
 from upswing.imports.access import can_import
 from upswing.targets.access import may_read_targets
 

@@ -9,9 +9,9 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from upswing.audit.access import can_browse_audit, visible_audit_events
-from upswing.audit.forms import AuditFilterForm
 from upswing.audit.queries import filter_audit_events
+from upswing.audit_page.access import can_browse_audit, visible_audit_events
+from upswing.audit_page.forms import AuditFilterForm
 from upswing.tables.pickers import range_picker
 from upswing.tables.rules.table import Column, TableSpec
 from upswing.tables.web import bind_table, export_any

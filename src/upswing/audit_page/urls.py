@@ -1,6 +1,6 @@
 from django.urls import path
 
-from upswing.audit import views
+from upswing.audit_page import views
 
 app_name = "audit"
 

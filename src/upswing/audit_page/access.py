@@ -23,8 +23,6 @@ from upswing.audit.models import AuditEvent
 from upswing.org.access import reach_of
 from upswing.org.models import Role
 
-IMPORT_OBJECT_TYPE = "ingest.import"  # object_type for import runs (action "import.<kind>")
-
 
 def _plans(user) -> QuerySet:
     from upswing.plans.access import visible_plans

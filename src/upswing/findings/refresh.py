@@ -1,0 +1,22 @@
+"""A scorecard refresh followed by the diagnosis of the programs it refreshed, so findings
+always follow the scorecards. The refresh itself knows nothing of findings."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from upswing.findings.diagnosis import DiagnosisScope, run_diagnosis
+from upswing.scorecards.refresh import RefreshResult, refresh
+
+
+def refresh_and_diagnose(*, full: bool = False, diagnose: bool = True) -> RefreshResult:
+    """Recompute the touched (or all) snapshots; with `diagnose`, re-run and store the
+    diagnosis of each refreshed program, counted in `findings`."""
+    result = refresh(full=full)
+    if not diagnose or not result.scope.programs:
+        return result
+    stored = sum(
+        run_diagnosis(DiagnosisScope(program=code), store=True).stored
+        for code in result.scope.programs
+    )
+    return dataclasses.replace(result, findings=stored)

@@ -1,0 +1,144 @@
+"""The child rows of a dashboard: a program's teams, a team's agents (with when they joined
+or left), and the team and program an agent's period was recorded under."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from upswing.metrics import format_value
+from upswing.org.access import visible_teams
+from upswing.org.models import Membership, Team
+from upswing.periods import Period
+from upswing.scorecards.models import Level, Part
+from upswing.scorecards.pages import StatusView, entity_rows, status_view, visible_rows
+from upswing.scorecards.previous import both_periods, delta_of, split_periods
+from upswing.scorecards.rules import Status, judged_status, overall_status
+from upswing.tables.rules.deltas import Delta
+
+
+@dataclass(frozen=True, slots=True)
+class ChildRow:
+    """One team (on a program page) or one agent (on a team page) for the chosen period."""
+
+    code: str
+    name: str
+    value: str
+    status: StatusView | None
+    n: int | None
+    below_sla: int
+    below_target: int
+    overall: StatusView | None = None  # the worst of its metrics' statuses (rules.overall_status)
+    note: str = ""
+    delta: Delta | None = None
+    raw_value: float | None = None
+
+
+# What a child row needs of each snapshot: read as tuples, not models (a team page reads 13
+# metrics for every agent, a program page for every team; building models was most of the time).
+_CHILD_FIELDS = ("entity_code", "metric", "value", "status", "n", "period_start")
+
+
+def _child_snapshots(user, **filters):
+    return visible_rows(user).filter(**filters).values_list(*_CHILD_FIELDS, named=True)
+
+
+def _counts(rows) -> dict[str, dict]:
+    out: dict[str, dict] = defaultdict(lambda: {"below_sla": 0, "below_target": 0, "statuses": []})
+    for r in rows:
+        entry = out[r.entity_code]
+        entry[r.metric] = r
+        status = judged_status(r.status, r.metric, r.n)
+        entry["statuses"].append(status)
+        if status == Status.BELOW_SLA.value:
+            entry["below_sla"] += 1
+        elif status == Status.BELOW_TARGET.value:
+            entry["below_target"] += 1
+    return out
+
+
+def _child(code, name, entry: dict | None, metric: str, note: str = "", before=None) -> ChildRow:
+    entry = entry or {"below_sla": 0, "below_target": 0, "statuses": []}
+    row = entry.get(metric)
+    previous = (before or {}).get(metric)
+    return ChildRow(
+        code=code,
+        name=name,
+        value=format_value(metric, row.value) if row else "—",
+        status=status_view(row.status, row.metric, row.n) if row else None,
+        n=row.n if row else None,
+        below_sla=entry["below_sla"],
+        below_target=entry["below_target"],
+        overall=status_view(overall_status(entry["statuses"])) if entry["statuses"] else None,
+        note=note,
+        delta=delta_of(metric, row, previous),
+        raw_value=row.value if row else None,
+    )
+
+
+def program_teams(user, program, period: Period, metric: str) -> list[ChildRow]:
+    """The program's teams the user may see, with their numbers for the period (2 queries)."""
+    teams = list(visible_teams(user).filter(program=program).order_by("name"))
+    if not teams:
+        return []
+    rows = _child_snapshots(
+        user,
+        level=Level.TEAM,
+        entity_code__in=[t.code for t in teams],
+        period_kind=period.kind.value,
+        period_start__in=both_periods(period),
+    )
+    current, before = split_periods(rows, period)
+    counts, earlier = _counts(current), _counts(before)
+    return [
+        _child(t.code, t.name, counts.get(t.code), metric, before=earlier.get(t.code))
+        for t in teams
+    ]
+
+
+def team_agents(user, team: Team, period: Period, metric: str) -> list[ChildRow]:
+    """Agents on the team at any time in the period, with their numbers on this team."""
+    memberships = (
+        Membership.objects.filter(team=team, start_date__lte=period.end)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=period.start))
+        .select_related("agent")
+        .only("start_date", "end_date", "agent__code", "agent__name")
+        .order_by("agent__name", "start_date")
+    )
+    agents: dict[str, tuple[str, str]] = {}
+    for m in memberships:
+        agents[m.agent.code] = (m.agent.name, _membership_note(m, period))
+    rows = _child_snapshots(
+        user,
+        level=Level.AGENT,
+        part__in=(Part.WHOLE.value, Part.TEAM.value),  # the agent's days on this team
+        team_code=team.code,
+        period_kind=period.kind.value,
+        period_start__in=both_periods(period),
+    )
+    current, before = split_periods(rows, period)
+    counts, earlier = _counts(current), _counts(before)
+    return [
+        _child(code, name, counts.get(code), metric, note, earlier.get(code))
+        for code, (name, note) in sorted(agents.items(), key=lambda kv: (kv[1][0], kv[0]))
+    ]
+
+
+def _membership_note(m: Membership, period: Period) -> str:
+    if m.start_date > period.start:
+        return f"joined {m.start_date.isoformat()}"
+    if m.end_date is not None and m.end_date < period.end:
+        return f"left {m.end_date.isoformat()}"
+    return ""
+
+
+def agent_context(user, code: str, period: Period) -> tuple[str, str] | None:
+    """(team_code, program_code) the agent's rows in the period were recorded under."""
+    return (
+        entity_rows(user, Level.AGENT, code)
+        .filter(period_kind=period.kind.value, period_start=period.start)
+        .values_list("team_code", "program_code")
+        .first()
+    )

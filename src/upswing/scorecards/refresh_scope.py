@@ -1,0 +1,151 @@
+"""What a refresh recomputes: the dimensions and events copied into place, and the scope of
+periods, programs and agents that the days touched since the last refresh can change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import pyarrow as pa
+from django.db import transaction
+
+from upswing.org.models import Membership, Program
+from upswing.performance.models import ContextEvent
+from upswing.periods import PeriodKind, month_of, period_of, week_of
+from upswing.warehouse import reads
+from upswing.warehouse.connection import Warehouse
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What a refresh recomputes: the periods of `periods` (None: all), and in them every
+    program row of `programs`, every team row of their teams, and every agent row of
+    `agents` (None: all agents). `since`/`until` span the periods (None: everything)."""
+
+    programs: tuple[str, ...]  # empty: nothing to do
+    since: dt.date | None  # None: from the beginning
+    until: dt.date | None
+    periods: dict[PeriodKind, tuple[dt.date, ...]] | None = None
+    agents: tuple[str, ...] | None = None
+
+
+def sync_dimensions(wh: Warehouse) -> None:
+    """Copy memberships and programs into the warehouse, where the KPIs join them."""
+    members = list(
+        Membership.objects.values_list(
+            "agent__code", "team__code", "team__program__code", "start_date", "end_date"
+        )
+    )
+    memberships = pa.table(
+        {
+            "agent_id": pa.array([m[0] for m in members], pa.string()),
+            "team_id": pa.array([m[1] for m in members], pa.string()),
+            "program_id": pa.array([m[2] for m in members], pa.string()),
+            "start_date": pa.array([m[3] for m in members], pa.date32()),
+            "end_date": pa.array([m[4] for m in members], pa.date32()),
+        }
+    )
+    programs = list(
+        Program.objects.values_list("code", "client__code", "time_zone", "service_level_seconds")
+    )
+    program_table = pa.table(
+        {
+            "program_id": pa.array([p[0] for p in programs], pa.string()),
+            "client_id": pa.array([p[1] for p in programs], pa.string()),
+            "time_zone": pa.array([p[2] for p in programs], pa.string()),
+            "service_level_seconds": pa.array([float(p[3]) for p in programs], pa.float64()),
+        }
+    )
+    wh.ibis.create_table("memberships", memberships, overwrite=True)
+    wh.ibis.create_table("programs", program_table, overwrite=True)
+
+
+def sync_events(wh: Warehouse) -> int:
+    """Replace the operational copy of the recorded events (they are few; the dashboards
+    mark them on their trends without reading the warehouse). Returns the rows written."""
+    rows = reads.context_events(wh.ibis).to_pyarrow()
+    zones = {code: ZoneInfo(tz) for code, tz in Program.objects.values_list("code", "time_zone")}
+    copies: dict[str, ContextEvent] = {}
+    for r in rows.to_pylist():
+        zone = zones.get(r["program_id"], dt.UTC)
+        # The same event imported under two sources has the same id (a digest of its fields).
+        copies[r["event_id"]] = ContextEvent(
+            event_id=r["event_id"],
+            program_code=r["program_id"],
+            team_code=r["team_id"] or "",
+            starts_at=r["starts_at"],
+            ends_at=r["ends_at"],
+            starts_on=r["starts_at"].astimezone(zone).date(),
+            ends_on=r["ends_at"].astimezone(zone).date(),
+            kind=r["kind"],
+            description=r["description"] or "",
+        )
+    with transaction.atomic():
+        ContextEvent.objects.all().delete()
+        ContextEvent.objects.bulk_create(copies.values(), batch_size=500)
+    return len(copies)
+
+
+def full_scope() -> Scope:
+    return Scope(tuple(Program.objects.values_list("code", flat=True)), None, None)
+
+
+def dirty_scope(wh: Warehouse) -> Scope:
+    """The periods holding the days touched since the last refresh, and in them everything
+    those days can change.
+
+    A day of program P touched for agent A changes P's rows, the rows of A, of A's teams and
+    of their programs (a blended agent's calls for P count in their own team), and with them
+    the baselines of everyone on those teams (and of A's work for any other program). So the
+    programs are closed over: the agents with facts in them or on their teams, then the
+    programs of those agents' teams and facts, until nothing is added. A roster change (a
+    day without date) recomputes its programs' every period."""
+    rows = reads.dirty_days(wh.ibis).to_pyarrow().to_pylist()
+    if not rows:
+        return Scope((), None, None)
+    programs = {r["program_id"] for r in rows if r["program_id"]}
+    agents = {r["agent_id"] for r in rows if r["agent_id"]}
+    days = {r["local_date"] for r in rows}
+    if None in days:
+        periods = None
+        since = until = None
+    else:
+        periods = {
+            PeriodKind.WEEK: tuple(sorted({week_of(d).start for d in days})),
+            PeriodKind.MONTH: tuple(sorted({month_of(d).start for d in days})),
+        }
+        since = min(min(p) for p in periods.values())
+        until = max(period_of(k, max(p)).end for k, p in periods.items())
+    programs, agents = _closure(wh, programs, agents, since, until)
+    if programs >= set(Program.objects.values_list("code", flat=True)):
+        return Scope(tuple(sorted(programs)), since, until, periods, None)  # every agent
+    return Scope(tuple(sorted(programs)), since, until, periods, tuple(sorted(agents)))
+
+
+def _closure(
+    wh: Warehouse, programs: set[str], agents: set[str], since: dt.date | None, until
+) -> tuple[set[str], set[str]]:
+    rows = reads.agent_program_pairs(wh.ibis, since, until).to_pyarrow().to_pylist()
+    pairs = {(r["agent_id"], r["program_id"]) for r in rows}
+    while True:
+        agents |= {a for a, p in pairs if p in programs}
+        more = {p for a, p in pairs if a in agents and p is not None} - programs
+        if not more:
+            return programs, agents
+        programs |= more
+
+
+def dirty_batches(wh: Warehouse) -> list[str]:
+    rows = reads.dirty_batches(wh.ibis).to_pyarrow()
+    return [b for b in rows.column("batch_id").to_pylist() if b is not None]
+
+
+def consume_dirty_days(wh: Warehouse, batches: list[str]) -> None:
+    """Forget the days read by this refresh (an import that landed meanwhile stays)."""
+    session = wh.session()
+    for start in range(0, len(batches), 500):
+        chunk = ", ".join("'" + b.replace("'", "''") + "'" for b in batches[start : start + 500])
+        session.run(f"DELETE FROM dirty_days WHERE batch_id IN ({chunk})")
+    session.run("DELETE FROM dirty_days WHERE batch_id IS NULL")

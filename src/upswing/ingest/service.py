@@ -25,7 +25,8 @@ from upswing.ingest.mapping import (
     load_mapping,
 )
 from upswing.ingest.readers import ReadError, read_raw
-from upswing.ingest.validate import DateRange, ProblemGroup, Problems
+from upswing.ingest.rejections import ImportRejected, format_problems, group_dicts
+from upswing.ingest.validate import DateRange, Problems
 from upswing.warehouse.store import Batch, FirstBatchRefused
 
 Progress = Callable[[str], None]
@@ -37,23 +38,6 @@ ADAPTER_OPTIONAL = {
     # The API ticket list (pull connector) has no time tracked; an export may lack it too.
     "freshdesk": frozenset({"handle_seconds"}),
 }
-
-
-class ImportRejected(Exception):  # noqa: N818 - the CLI and demo import it by this name
-    """Nothing was written. `problems` lists where and why."""
-
-    def __init__(
-        self,
-        file_name: str,
-        message: str,
-        problems: Problems | None = None,
-        line_label: str = "line",
-    ):
-        super().__init__(message)
-        self.file_name = file_name
-        self.message = message
-        self.problems = problems or Problems((), 0)
-        self.line_label = line_label
 
 
 class WarehouseBusyError(Exception):
@@ -455,40 +439,6 @@ def _sha256(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def format_problems(exc: ImportRejected) -> list[str]:
-    """The rejection as lines a person reads: one per column and reason, with how many rows,
-    the first lines and the first value."""
-    lines = [exc.message]
-    lines += [format_group(exc.file_name, exc.line_label, g) for g in exc.problems.groups]
-    return lines
-
-
-def format_group(file_name: str, label: str, group: ProblemGroup) -> str:
-    where = ", ".join(str(n) for n in group.lines)
-    if group.count > len(group.lines):
-        where += ", …"
-    value = "(empty)" if group.value is None else repr(group.value)
-    plural = label if group.count == 1 else f"{label}s"
-    return (
-        f"{file_name}: {group.column}: {group.reason}: {group.count:,} {plural} ({where}); "
-        f"first value {value}"
-    )
-
-
-def group_dicts(problems: Problems) -> list[dict]:
-    """The groups as JSON-ready dicts (the imports page and the API show them)."""
-    return [
-        {
-            "column": g.column,
-            "reason": g.reason,
-            "count": g.count,
-            "lines": list(g.lines),
-            "value": g.value,
-        }
-        for g in problems.groups
-    ]
 
 
 __all__ = [

@@ -63,8 +63,11 @@ def access_governed_program(user, code: str) -> Program:
 
 def _holds(user, program: Program, roles: frozenset[str]) -> bool:
     reach = reach_of(user)
-    if reach.is_admin:
-        return True
+    return reach.is_admin or _granted(reach, program, roles)
+
+
+def _granted(reach, program: Program, roles: frozenset[str]) -> bool:
+    """One of `roles` is granted on `program` (admin or not)."""
     return any(g.role in roles and _covers(g, program) for g in reach.grants)
 
 
@@ -94,11 +97,7 @@ def contract_upload_scope(user, program: Program) -> frozenset[str] | None:
     if not _holds(user, program, DECIDERS):
         return frozenset()
     same_client = Program.objects.filter(client_id=program.client_id)
-    return frozenset(
-        p.code
-        for p in same_client
-        if any(g.role in DECIDERS and _covers(g, p) for g in reach.grants)
-    )
+    return frozenset(p.code for p in same_client if _granted(reach, p, DECIDERS))
 
 
 def contracts_import_role(user, programs: frozenset[str]) -> str | None:
@@ -108,7 +107,7 @@ def contracts_import_role(user, programs: frozenset[str]) -> str | None:
     rows = list(Program.objects.filter(code__in=programs))
     if len(rows) != len(programs) or len({p.client_id for p in rows}) != 1:
         return None
-    covered = all(any(g.role in DECIDERS and _covers(g, p) for g in reach.grants) for p in rows)
+    covered = all(_granted(reach, p, DECIDERS) for p in rows)
     return Role.CLIENT_GOVERNANCE_LEAD if covered else None
 
 

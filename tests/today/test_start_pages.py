@@ -154,6 +154,22 @@ def test_the_client_viewer_sees_the_program_report_and_no_agent(as_, org):
     assert "/agents/" not in text
 
 
+@pytest.mark.parametrize("role", ["client_governance_lead", "vendor_account_manager"])
+def test_the_client_governance_roles_start_on_their_programs_contracts(client, org, role):
+    from factories import UserFactory
+    from upswing.org.models import RoleGrant
+
+    user = UserFactory(username=f"gov-{role}")
+    RoleGrant.objects.create(user=user, role=role, program=org.programs["P1"])
+    client.force_login(user)
+    text = client.get("/").content.decode()
+    assert "no role yet" not in text
+    section = _section(text, "governance")
+    assert "/governance/programs/P1/" in section
+    assert "/governance/programs/P2/" not in text  # another client's program
+    assert "/agents/" not in text
+
+
 def test_a_person_with_several_roles_sees_each_section(as_, org):
     from upswing.org.models import Role, RoleGrant
 

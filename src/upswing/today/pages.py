@@ -28,6 +28,8 @@ GROUPS = (
     (Role.HR, "Plans and check-ins", sections.hr_sections),
     (Role.OPERATIONS_MANAGER, "Your programs", sections.manager_sections),
     (Role.CLIENT_VIEWER, "Program reports", sections.client_sections),
+    (Role.CLIENT_GOVERNANCE_LEAD, "Client governance", sections.governance_sections),
+    (Role.VENDOR_ACCOUNT_MANAGER, "Client governance", sections.governance_sections),
 )
 
 

@@ -18,6 +18,7 @@ from upswing.feedback.access import open_requests
 from upswing.findings.access import visible_open_findings
 from upswing.findings.rules import group_similar_gaps
 from upswing.findings.stored import as_rule_finding
+from upswing.governance.access import visible_governed_programs
 from upswing.metrics import CATALOG, format_value
 from upswing.org.access import (
     own_agent_q,
@@ -400,5 +401,21 @@ def client_sections(user, day: dt.date) -> list[Section]:
         Section(
             "reports", "Program reports", len(items), items,
             empty="No program report is open to you.", counted=False,
+        )
+    ]  # fmt: skip
+
+
+# --- client governance lead, vendor account manager ---------------------------------------------
+
+
+def governance_sections(user, day: dt.date) -> list[Section]:
+    items = tuple(
+        Item(f"{p.name}: contract and SLA breaches", _url("governance:program", p.code))
+        for p in visible_governed_programs(user).order_by("name")
+    )
+    return [
+        Section(
+            "governance", "Contracts and SLA breaches", len(items), items,
+            empty="No program's contract is open to you.", counted=False,
         )
     ]  # fmt: skip

@@ -4,7 +4,9 @@ An agent's teammates (the agent left out, so one agent's collapse never makes a 
 are pooled over the metric's own pooled window (N weeks, per metric in the policy) and
 judged like one agent: the one-sided bound of their pooled value against the most lenient
 SLA floor of those weeks. When the whole rest of the team is below the floor, a gap of one of
-its agents is the team's: a process problem, whatever that agent's own sample says.
+its agents is the team's: a process problem, whatever that agent's own sample says. So it is
+when the rest of the team dropped (significantly, and most of its agents fell) to a level
+that does not clear the floor.
 """
 
 from __future__ import annotations
@@ -34,13 +36,25 @@ class TeamWindow:
 
     @property
     def shared(self) -> bool:
-        """The rest of the team is below the floor, or dropped to below it: the gap is the
-        team's. (A drop that leaves the team above the floor says nothing of a gap below it.)"""
-        return self.below_floor or (self.dropped and self.point_below_floor)
+        """The rest of the team is below the floor, or dropped to a level that does not clear
+        it: the gap is the team's. (A drop that leaves the team clearly above the floor says
+        nothing of a gap below it; one that leaves it within sampling error of the floor
+        does: the team may be below it, and its agents are judged on the team's new level.)"""
+        return self.below_floor or (self.dropped and not self.clears_floor)
 
     @property
-    def point_below_floor(self) -> bool:
-        return self.floor is not None and is_worse(self.metric, self.pooled.value, self.floor)
+    def clears_floor(self) -> bool:
+        """The one-sided bound on the worse side is on the better side of the floor."""
+        if self.floor is None or self.pooled.low is None or self.pooled.high is None:
+            return True
+        higher = CATALOG[self.metric].better is Better.HIGHER
+        worse_bound = self.pooled.low if higher else self.pooled.high
+        return math.isfinite(worse_bound) and not is_worse(self.metric, worse_bound, self.floor)
+
+    @property
+    def worse_bound(self) -> float | None:
+        higher = CATALOG[self.metric].better is Better.HIGHER
+        return self.pooled.low if higher else self.pooled.high
 
     @property
     def below_floor(self) -> bool:
@@ -54,16 +68,24 @@ class TeamWindow:
     def reason(self, confidence: float) -> str:
         m = self.metric
         if not self.below_floor:
+            now = self.pooled.value
+            if is_worse(m, now, self.floor):
+                where = f"{wording.worse_side(m)} the SLA floor of {wording.value(m, self.floor)}"
+            else:
+                where = (
+                    f"within sampling error of the SLA floor of {wording.value(m, self.floor)} "
+                    f"(its one-sided {confidence:.0%} bound is "
+                    f"{wording.versus(m, self.worse_bound, self.floor)})"
+                )
             return (
                 f"The {wording.label(m)} of the rest of team {self.team_id} "
                 f"({self.teammates} agents) "
-                f"{wording.direction(m, self.before.value, self.pooled.value)} "
+                f"{wording.direction(m, self.before.value, now)} "
                 f"from {wording.value(m, self.before.value)} "
                 f"({wording.sample(m, self.before.n)}, {wording.span(_weeks(self.before))}) to "
-                f"{wording.versus(m, self.pooled.value, self.floor)} "
+                f"{wording.versus(m, now, self.floor)} "
                 f"({wording.sample(m, self.pooled.n)}, {wording.span(_weeks(self.pooled))}), "
-                f"{wording.worse_side(m)} the SLA floor of {wording.value(m, self.floor)}: the "
-                "drop is the team's, a process problem, not this agent's alone."
+                f"{where}: the drop is the team's, a process problem, not this agent's alone."
             )
         return (
             f"The rest of team {self.team_id} ({self.teammates} agents, "
@@ -105,8 +127,31 @@ def team_window(
     earlier = [o for m in mates for p in prior if (o := m.at(p)) is not None and o.n > 0]
     before = pool([o for o in earlier if math.isfinite(o.value)], series.metric, config.confidence)
     now = pool(taken, series.metric, config.confidence)
-    dropped = _dropped(series.metric, before, now, config)
+    dropped = _dropped(series.metric, before, now, config) and _most_fell(
+        series.metric, mates, prior, weeks
+    )
     return TeamWindow(series.team_id, series.metric, agents, pooled, bound, floor, before, dropped)
+
+
+def _most_fell(
+    metric: str, mates: Sequence[AgentSeries], prior: Sequence[Period], weeks: Sequence[Period]
+) -> bool:
+    """More than half of the teammates with data in both windows are worse in the second: a
+    drop of the team, not of one or two of its agents pulling the pooled value down."""
+    compared = fell = 0
+    for mate in mates:
+        values = []
+        for span in (prior, weeks):
+            own = [o for p in span if (o := mate.at(p)) is not None and o.n > 0]
+            n = sum(o.n for o in own if math.isfinite(o.value))
+            values.append(
+                sum(o.numerator for o in own if math.isfinite(o.value)) / n if n else None
+            )
+        if None in values:
+            continue
+        compared += 1
+        fell += is_worse(metric, values[1], values[0])
+    return 2 * fell > compared
 
 
 def _dropped(metric: str, before: Pooled, after: Pooled, config: DiagnosisConfig) -> bool:

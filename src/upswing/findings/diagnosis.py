@@ -34,7 +34,7 @@ from upswing.warehouse.connection import Warehouse, open_warehouse
 MIX_METRICS = ("aht", "fcr", "escalation", "reopen")
 # Survey metrics are standardised on the mix of the surveyed contacts, QA on the mix of the
 # evaluated ones: (metric, survey kind) and the evaluations' own scores.
-SURVEY_MIX_METRICS = (("csat", "csat"), ("csat_score", "csat"), ("ces", "ces"))
+SURVEY_MIX_METRICS = (("csat", "csat"), ("csat_score", "csat"), ("nps", "nps"), ("ces", "ces"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,7 +304,7 @@ def _feedback_weeks(config: rules.DiagnosisConfig) -> int:
 
 def load_feedback_mixes(wh, program: str, first: dt.date, last: dt.date, agents) -> tuple:
     """Per agent and mix cell of the surveyed (or evaluated) contacts: CSAT's counts, the
-    sums behind CSAT score, CES and QA, so that each is compared with peers on the agent's
+    sums behind CSAT score, NPS, CES and QA, so that each is compared with peers on the agent's
     own mix of channels, wait times and topics."""
     surveys = reads.survey_mix_cells(wh.ibis, program, first, last, SURVEY_MIX_METRICS)
     evaluations = reads.qa_mix_cells(wh.ibis, program, first, last)

@@ -188,7 +188,8 @@ def survey_mix_cells(
 ) -> ir.Table:
     """Per agent and mix cell of the surveyed contacts answered on local days first..last:
     for each (metric, survey kind), CSAT's counts (`csat_n`, `csat_hits`) or the count, sum
-    and sum of squares of the scores (`<metric>_n`, `_sum`, `_squares`)."""
+    and sum of squares of the scores (`<metric>_n`, `_sum`, `_squares`); NPS scores each
+    response +100, 0 or -100, so its mean is the program's NPS formula."""
     calls = interaction_cells(con, program)
     calls = calls.filter(calls.local_date >= first, calls.local_date <= last)
     s = con.table("surveys")
@@ -199,6 +200,15 @@ def survey_mix_cells(
         if metric == "csat":
             aggregates.update(
                 csat_n=j.score.count(where=mine), csat_hits=j.count(where=mine & (j.score >= 4))
+            )
+        elif metric == "nps":
+            # each response as +100 (promoter), -100 (detractor) or 0: their mean is the NPS
+            promoters = j.count(where=mine & (j.score >= 9))
+            detractors = j.count(where=mine & (j.score <= 6))
+            aggregates.update(
+                nps_n=j.score.count(where=mine),
+                nps_sum=100 * (promoters - detractors),
+                nps_squares=10_000 * (promoters + detractors),
             )
         else:
             aggregates.update(

@@ -24,10 +24,10 @@ from upswing.coaching.models import CoachingSession
 from upswing.coaching.rules import is_documented
 from upswing.findings import rules
 from upswing.findings.rules.diagnose import BEHAVIOUR_METRICS
-from upswing.findings.rules.gaps import DIAGNOSED_METRICS, window_ending
+from upswing.findings.rules.gaps import DIAGNOSED_METRICS
 from upswing.org.models import Agent, Program, Team
 from upswing.performance.models import WHOLE_PARTS, DiagnosisPolicy, Finding, ScorecardSnapshot
-from upswing.periods import Period, PeriodKind, week_of
+from upswing.periods import Period, PeriodKind, week_of, window_ending
 from upswing.warehouse import reads
 from upswing.warehouse.connection import Warehouse, open_warehouse
 

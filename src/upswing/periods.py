@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import re
 from dataclasses import dataclass
 
@@ -91,3 +92,12 @@ def periods_between(kind: PeriodKind, first: dt.date, last: dt.date) -> list[Per
         out.append(current)
         current = current.next()
     return out
+
+
+@functools.lru_cache(maxsize=256)  # the same few windows, asked for by every series
+def window_ending(last: Period, length: int) -> tuple[Period, ...]:
+    """The `length` periods ending with `last`, oldest first."""
+    periods = [last]
+    while len(periods) < length:
+        periods.append(periods[-1].previous())
+    return tuple(reversed(periods))

@@ -133,3 +133,11 @@ def test_a_freshdesk_ticket_keeps_its_channel_and_resolution(freshdesk, warehous
     assert (by_id["1"]["channel"], by_id["1"]["resolved"]) == ("voice", True)
     assert (by_id["2"]["channel"], by_id["2"]["resolved"]) == ("chat", False)
     assert by_id["1"]["agent_id"] == "43000001"
+
+
+def test_every_connector_is_scheduled_and_pulled_through_the_queue():
+    from upswing.connectors import service, tasks
+    from upswing.jobs.registry import scheduled_jobs
+
+    assert set(tasks.CONNECTOR_NAMES) == set(service.CONNECTORS)
+    assert {f"pull_{name}" for name in service.CONNECTORS} <= set(scheduled_jobs())

@@ -7,10 +7,14 @@ They do not scope by user: callers pass a queryset already narrowed by the acces
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from zoneinfo import ZoneInfo
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 
 from upswing.coaching.models import ActionItem, CoachingSession
+from upswing.coaching.rules import is_documented
+from upswing.findings.rules import CoachingRecord
 
 
 def _sessions(base: QuerySet[CoachingSession] | None = None) -> QuerySet[CoachingSession]:
@@ -95,4 +99,31 @@ def overdue_follow_ups(day: dt.date, base: QuerySet[CoachingSession]) -> QuerySe
         .filter(~Exists(later))
         .select_related("agent")
         .order_by("follow_up_on", "pk")
+    )
+
+
+def coaching_records(
+    agents: Sequence[str], since: dt.datetime, tz: ZoneInfo
+) -> tuple[CoachingRecord, ...]:
+    """The agents' sessions from `since` on, as the diagnosis's ladder reads them: dated in
+    the program's zone, documented or not by `rules.is_documented` (registered with the
+    findings in apps.py)."""
+    sessions = (
+        CoachingSession.objects.filter(agent__code__in=agents, coached_at__gte=since)
+        .annotate(action_count=Count("actions"))
+        .values_list(
+            "id", "agent__code", "coached_at", "kind", "metric", "topic", "notes", "action_count"
+        )
+    )
+    return tuple(
+        CoachingRecord(
+            str(pk),
+            code,
+            at.astimezone(tz).date(),
+            kind,
+            metric or "",
+            topic or "",
+            documented=is_documented(topic or "", notes or "", actions),
+        )
+        for pk, code, at, kind, metric, topic, notes, actions in sessions
     )

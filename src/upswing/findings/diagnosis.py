@@ -17,17 +17,15 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count
 from django.utils import timezone
 
-from upswing.coaching.models import CoachingSession
-from upswing.coaching.rules import is_documented
 from upswing.findings import rules
+from upswing.findings.registry import coaching_history
 from upswing.findings.rules.diagnose import BEHAVIOUR_METRICS
-from upswing.findings.rules.gaps import DIAGNOSED_METRICS, window_ending
+from upswing.findings.rules.gaps import DIAGNOSED_METRICS
 from upswing.org.models import Agent, Program, Team
 from upswing.performance.models import WHOLE_PARTS, DiagnosisPolicy, Finding, ScorecardSnapshot
-from upswing.periods import Period, PeriodKind, week_of
+from upswing.periods import Period, PeriodKind, week_of, window_ending
 from upswing.warehouse import reads
 from upswing.warehouse.connection import Warehouse, open_warehouse
 
@@ -266,28 +264,12 @@ def load_events(wh, program: str, first: dt.date, last: dt.date, tz: ZoneInfo):
 
 
 def load_coaching(agents, as_of: dt.date, config: rules.DiagnosisConfig, tz: ZoneInfo):
+    """The agents' coaching in the ladder's look-back, from the feature that records it
+    (coaching registers it: findings.registry)."""
     since = dt.datetime.combine(
         as_of - dt.timedelta(days=config.coaching_lookback_days), dt.time(), tzinfo=tz
     )
-    sessions = (
-        CoachingSession.objects.filter(agent__code__in=agents, coached_at__gte=since)
-        .annotate(action_count=Count("actions"))
-        .values_list(
-            "id", "agent__code", "coached_at", "kind", "metric", "topic", "notes", "action_count"
-        )
-    )
-    return tuple(
-        rules.CoachingRecord(
-            str(pk),
-            code,
-            at.astimezone(tz).date(),
-            kind,
-            metric or "",
-            topic or "",
-            documented=is_documented(topic or "", notes or "", actions),
-        )
-        for pk, code, at, kind, metric, topic, notes, actions in sessions
-    )
+    return coaching_history(agents, since, tz)
 
 
 def load_mixes(wh, program: str, first: dt.date, last: dt.date, agents) -> tuple:

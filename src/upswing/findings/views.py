@@ -1,7 +1,8 @@
-"""Finding pages: one finding with its reasons, evidence, trend and coaching; and the systemic
-issues of the user's teams, grouped across teams ("teams with similar gaps").
+"""Finding pages: one finding with its reasons, evidence and trend, and the panels other
+features register for it (coaching's sessions and next steps: findings.registry); and the
+systemic issues of the user's teams, grouped across teams ("teams with similar gaps").
 
-Every read goes through an access door (findings, snapshots, sessions, teams, agents).
+Every read goes through an access door (findings, snapshots, teams, agents; a panel's own).
 """
 
 from __future__ import annotations
@@ -15,10 +16,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from upswing.coaching.access import can_coach_agent, visible_sessions
-from upswing.coaching.effectiveness import finding_effects, session_effects
-from upswing.coaching.rules import EFFECT_LABELS
 from upswing.findings.access import access_finding_by_id, visible_open_findings
+from upswing.findings.registry import finding_panels
 from upswing.findings.rules import Cause
 from upswing.findings.systemic import systemic_issues
 from upswing.metrics import CATALOG, format_value
@@ -31,7 +30,6 @@ from upswing.scorecards.charts import trend_chart
 from upswing.scorecards.models import Level
 from upswing.scorecards.views import _series_point
 
-VERDICT_WORDS = EFFECT_LABELS
 EVIDENCE_ID_KINDS = ("interactions", "evaluations", "events", "snapshots")
 
 
@@ -58,7 +56,6 @@ def finding_page(request, pk: int):
     agent = visible_agents(user).filter(code=finding.agent_code).first()
     team = visible_teams(user).filter(code=finding.team_code).first()
     metric = CATALOG[finding.metric]
-    effects = _coaching_history(user, finding)
     context = {
         "finding": finding,
         "agent": agent,
@@ -66,35 +63,14 @@ def finding_page(request, pk: int):
         "metric": metric,
         "evidence_rows": _evidence_rows(user, finding),
         "evidence_ids": [(k, _ids(finding, k)) for k in EVIDENCE_ID_KINDS if _ids(finding, k)],
-        "effects": [(e, VERDICT_WORDS[e.effect.verdict]) for e in effects],
-        "read_by_rules": set(_ids(finding, "coaching_sessions")),
-        "can_record": agent is not None and can_coach_agent(user, agent),
+        "panels": finding_panels(user, finding, agent),
         **_trend(user, finding),
     }
     return render(request, "findings/finding.html", context)
 
 
-def _coaching_history(user, finding) -> list:
-    """The coaching on the finding (finding_effects) and the sessions the rules read for it,
-    each with its effect, oldest first; only the sessions the user may see."""
-    effects = finding_effects(finding)
-    read = set(_ids(finding, "coaching_sessions")) - {e.session.pk for e in effects}
-    if read:
-        extra = visible_sessions(user).filter(pk__in=read).select_related("agent", "finding")
-        effects += session_effects(extra)
-    shown = set(
-        visible_sessions(user)
-        .filter(pk__in=[e.session.pk for e in effects])
-        .values_list("pk", flat=True)
-    )
-    return sorted((e for e in effects if e.session.pk in shown), key=lambda e: e.session.coached_at)
-
-
-def _ids(finding, kind: str) -> list:
-    values = (finding.evidence or {}).get(kind, [])
-    if kind == "coaching_sessions":
-        return [int(v) for v in values if str(v).isdigit()]
-    return [str(v) for v in values]
+def _ids(finding, kind: str) -> list[str]:
+    return [str(v) for v in (finding.evidence or {}).get(kind, [])]
 
 
 def _periods(finding) -> list[Period]:

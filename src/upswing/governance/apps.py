@@ -15,6 +15,7 @@ class GovernanceConfig(AppConfig):
     verbose_name = "Client governance: contracts, breaches, corrective actions, reports"
 
     def ready(self) -> None:
+        from upswing.governance import tasks
         from upswing.governance.access import contracts_import_role
         from upswing.imports.access import register_scoped_import
         from upswing.ingest.kinds import register_writer
@@ -22,3 +23,4 @@ class GovernanceConfig(AppConfig):
         register_writer("contracts", _write_contracts)  # the contracts import's rows
         # The client's governance lead uploads its own client's contracts (governance page).
         register_scoped_import("contracts", contracts_import_role)
+        tasks.register()  # the monthly plans and reports, and their schedule, with upswing.jobs

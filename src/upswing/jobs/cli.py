@@ -50,23 +50,27 @@ def jobs() -> None:
 def show_schedule() -> None:
     """List the scheduled jobs (UPSWING_SCHEDULE) and whether each is configured."""
     _setup()
-    from upswing.jobs.schedule import _jobs, configured_entries
+    from upswing.jobs.registry import scheduled_jobs
+    from upswing.jobs.schedule import configured_entries
 
-    known = _jobs()
+    known = scheduled_jobs()
     for entry in configured_entries():
-        state = "" if known[entry.name][1]() else "  (off: not configured)"
+        state = "" if known[entry.name].configured() else "  (off: not configured)"
         click.echo(f"{entry.name:<16} {entry.describe()}{state}")
 
 
 @jobs.command(name="run")
-@click.argument("name", type=click.Choice(["refresh", "diagnose", "nudge", "pull_zendesk",
-                                           "pull_freshdesk"]))  # fmt: skip
+@click.argument("name")
 def run_now(name: str) -> None:
-    """Queue job NAME now (a worker runs it)."""
+    """Queue job NAME now (a worker runs it): refresh, diagnose, nudge, governance_reports,
+    pull_zendesk, pull_freshdesk."""
     _setup()
-    from upswing.jobs.schedule import _jobs
+    from upswing.jobs.registry import scheduled_jobs
 
-    result = _jobs()[name][0]()
+    known = scheduled_jobs()
+    if name not in known:
+        raise click.BadParameter(f"{name!r} is not one of {', '.join(known)}", param_hint="NAME")
+    result = known[name].enqueue()
     click.echo(f"Queued {name}: task {result.id}")
 
 

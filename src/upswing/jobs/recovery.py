@@ -18,6 +18,7 @@ from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from upswing.jobs import queue
+from upswing.jobs.registry import readable_errors, work_for
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +65,8 @@ def _recover(task_id, alive: set[str]) -> bool:
 def fail_task(db_task: DBTaskResult, reason: str) -> None:
     """Record a task as failed with `reason`, then let its owner end its own records."""
     db_task.set_failed(JobStopped(reason))
-    hook = queue.policy(db_task.task_path).on_stopped
+    work = work_for(db_task.task_path)
+    hook = work.on_stopped if work is not None else None
     if hook is not None:
         args_kwargs = db_task.args_kwargs or {}
         try:
@@ -80,9 +82,8 @@ def failure_message(db_task: DBTaskResult) -> str:
         return ""
     if db_task.exception_class_path == "builtins.MemoryError":
         return "It needed more memory than a task may use (UPSWING_JOB_MEMORY_MB)."
-    known = ("upswing.jobs.recovery.JobStopped", "upswing.connectors.base.ConnectorError",
-             "upswing.warehouse.lock.WarehouseBusy")  # fmt: skip
-    if db_task.exception_class_path in known:
+    known = {"upswing.jobs.recovery.JobStopped", "upswing.warehouse.lock.WarehouseBusy"}
+    if db_task.exception_class_path in known | readable_errors():
         last = db_task.traceback.strip().splitlines()[-1] if db_task.traceback.strip() else ""
         return last.split(": ", 1)[1] if ": " in last else last
     return "It stopped on an unexpected error; the worker's log has the details."

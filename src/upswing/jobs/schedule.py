@@ -2,14 +2,14 @@
 `name/MINUTES` (every N minutes from midnight) entries; the workers enqueue each due slot
 once (a unique ScheduleSlot row decides which worker does), skip a job whose previous run is
 still waiting or running, and catch up only the latest slot missed within CATCH_UP (a worker
-down at 02:00 runs the refresh when it starts at 03:00, not a week of them)."""
+down at 02:00 runs the refresh when it starts at 03:00, not a week of them). The jobs a
+schedule may name are the features' (`upswing.jobs.registry.register_scheduled`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -17,41 +17,17 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from upswing.jobs.registry import scheduled_jobs
+
 logger = logging.getLogger(__name__)
 
 CATCH_UP = dt.timedelta(hours=6)
 _ENTRY = re.compile(r"^(?P<name>[a-z_]+)(?:@(?P<hh>\d{1,2}):(?P<mm>\d{2})|/(?P<every>\d+))$")
 
 
-def _jobs() -> dict[str, tuple[Callable[[], object], Callable[[], bool]]]:
-    """name -> (enqueue it, is it configured)."""
-    from upswing.connectors.service import is_configured
-    from upswing.jobs import tasks
-
-    return {
-        "refresh": (lambda: tasks.refresh_scorecards.enqueue(full=False), lambda: True),
-        "diagnose": (tasks.diagnose_programs.enqueue, lambda: True),
-        "nudge": (tasks.send_plan_nudges.enqueue, lambda: True),
-        "governance_reports": (tasks.send_governance_reports.enqueue, lambda: True),
-        "pull_zendesk": (
-            lambda: tasks.pull_connector.enqueue(name="zendesk"),
-            lambda: is_configured("zendesk"),
-        ),
-        "pull_freshdesk": (
-            lambda: tasks.pull_connector.enqueue(name="freshdesk"),
-            lambda: is_configured("freshdesk"),
-        ),
-    }
-
-
-JOB_NAMES = (
-    "refresh",
-    "diagnose",
-    "nudge",
-    "governance_reports",
-    "pull_zendesk",
-    "pull_freshdesk",
-)
+def job_names() -> tuple[str, ...]:
+    """The jobs the schedule may name: those the features registered (upswing.jobs.registry)."""
+    return tuple(scheduled_jobs())
 
 
 class ScheduleError(ValueError):
@@ -93,9 +69,9 @@ def parse_schedule(text: str) -> list[Entry]:
         if not match:
             raise ScheduleError(f"UPSWING_SCHEDULE: {raw!r} is neither NAME@HH:MM nor NAME/MINUTES")
         name = match["name"]
-        if name not in JOB_NAMES:
+        if name not in job_names():
             raise ScheduleError(
-                f"UPSWING_SCHEDULE: unknown job {name!r} (one of {', '.join(JOB_NAMES)})"
+                f"UPSWING_SCHEDULE: unknown job {name!r} (one of {', '.join(job_names())})"
             )
         if match["every"] is not None:
             minutes = int(match["every"])
@@ -120,12 +96,12 @@ def tick(now: dt.datetime | None = None) -> list[str]:
 
     now = now or timezone.now()
     zone = ZoneInfo(settings.TIME_ZONE)
-    jobs = _jobs()
+    jobs = scheduled_jobs()
     fired = []
     for entry in configured_entries():
-        enqueue, configured = jobs[entry.name]
+        job = jobs[entry.name]
         slot = entry.latest_slot(now, zone)
-        if now - slot > CATCH_UP or not configured():
+        if now - slot > CATCH_UP or not job.configured():
             continue
         if ScheduleSlot.objects.filter(name=entry.name, due_at=slot).exists():
             continue
@@ -134,7 +110,7 @@ def tick(now: dt.datetime | None = None) -> list[str]:
         try:
             with transaction.atomic():
                 row = ScheduleSlot.objects.create(name=entry.name, due_at=slot)
-                result = enqueue()
+                result = job.enqueue()
                 row.task_id = str(result.id)
                 row.save(update_fields=["task_id"])
         except IntegrityError:  # another worker took this slot

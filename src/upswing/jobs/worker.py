@@ -30,6 +30,7 @@ from upswing.jobs import schedule
 from upswing.jobs.limits import EXIT_OUT_OF_MEMORY
 from upswing.jobs.models import WorkerLease
 from upswing.jobs.recovery import fail_task, recover_lost_tasks
+from upswing.jobs.registry import sweeps
 
 logger = logging.getLogger(__name__)
 SWEEP_SECONDS = 600
@@ -110,17 +111,17 @@ class Worker:
             connections.close_all()
 
     def _sweep(self) -> None:
-        """Now and then: delete uploads that no queued or running import will read."""
+        """Now and then: the features' sweeps (the imports delete uploads that no queued or
+        running import will read)."""
         now = time.monotonic()
         if now - self._swept < SWEEP_SECONDS:
             return
         self._swept = now
-        from upswing.imports.actions import delete_orphan_uploads
-
-        try:
-            delete_orphan_uploads()
-        except OSError:
-            logger.warning("could not sweep the uploads folder", exc_info=True)
+        for sweep in sweeps():
+            try:
+                sweep()
+            except OSError:
+                logger.warning("the sweep %s failed", sweep.__qualname__, exc_info=True)
 
     # --- tasks -----------------------------------------------------------------------------
     def _claim(self) -> DBTaskResult | None:

@@ -6,9 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from upswing.findings import rules as diagnosis_rules
 from upswing.metrics import CATALOG, Level
-from upswing.scorecards.rules import Status
+from upswing.performance.choices import Cause, FindingKind, Recommendation
+from upswing.status import Status
 
 METRIC_CHOICES = [(m.code, m.label) for m in CATALOG.values()]
 
@@ -185,11 +185,9 @@ class Finding(models.Model):
     team_code = models.CharField(max_length=100, blank=True, default="")
     agent_code = models.CharField(max_length=100)
     metric = models.CharField(max_length=32, choices=METRIC_CHOICES)
-    kind = models.CharField(max_length=16, choices=_choices(diagnosis_rules.FindingKind))
-    cause = models.CharField(max_length=20, choices=_choices(diagnosis_rules.Cause))
-    recommendation = models.CharField(
-        max_length=16, choices=_choices(diagnosis_rules.Recommendation)
-    )
+    kind = models.CharField(max_length=16, choices=_choices(FindingKind))
+    cause = models.CharField(max_length=20, choices=_choices(Cause))
+    recommendation = models.CharField(max_length=16, choices=_choices(Recommendation))
     period_kind = models.CharField(
         max_length=8, choices=PeriodKindChoice.choices, default=PeriodKindChoice.WEEK
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from upswing.periods import window_ending
 from upswing.quality.rules.leniency import (
     Scored,
     concentration_sentence,
@@ -22,8 +23,6 @@ def note_qa_evaluators(wh, program, inputs, findings) -> list:
     """The program's findings, QA ones with the evaluator-concentration reason added."""
     if not any(f.metric == QA_METRIC for f in findings):
         return list(findings)
-    from upswing.findings.rules.gaps import window_ending
-
     judged = window_ending(inputs.last_period, inputs.config.window)
     rows = evaluator_scores(wh.ibis, program.code, judged[0].start, inputs.last_period.end)
     scored = [

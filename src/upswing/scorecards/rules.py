@@ -1,22 +1,24 @@
-"""Target status: where one value stands against its SLA floor and KPI target.
+"""How scorecards read a target status: too few observations to judge, how far a value falls
+short, and the one status of a team, program or agent. The status of one value is
+`upswing.status` (a layer under the features; `Status` is imported here from there).
 
-No Django, no Ibis: plain values in, plain values out, numpy for the vectorized forms.
+No Django, no Ibis: plain values in, plain values out.
 """
 
 from __future__ import annotations
 
-import enum
-
-import numpy as np
-
 from upswing.metrics import CATALOG, Aggregate, Better, min_sample
+from upswing.status import Status, is_worse
 
-
-class Status(enum.StrEnum):
-    BELOW_SLA = "below_sla"
-    BELOW_TARGET = "below_target"
-    ON_TARGET = "on_target"
-    NO_TARGET = "no_target"
+__all__ = [
+    "DOMAINS",
+    "TOO_FEW",
+    "Status",
+    "is_small_sample",
+    "judged_status",
+    "overall_status",
+    "shortfall",
+]
 
 
 # Shown instead of a status when a value rests on fewer observations than the diagnosis needs
@@ -45,7 +47,7 @@ def shortfall(
     if value is None or metric not in CATALOG:
         return 0.0
     better = CATALOG[metric].better
-    missed = [b for b in (sla_floor, kpi_target) if b is not None and _is_worse(value, b, better)]
+    missed = [b for b in (sla_floor, kpi_target) if b is not None and is_worse(value, b, better)]
     if not missed:
         return 0.0
     bound = min(missed) if better is Better.HIGHER else max(missed)
@@ -69,49 +71,6 @@ def judged_status(status: str, metric: str, n: int | None) -> str:
     if CATALOG[metric].aggregate is Aggregate.COUNT:
         return status
     return TOO_FEW if n < min_sample(metric) else status
-
-
-def _is_worse(value: float, bound: float, better: Better) -> bool:
-    return value < bound if better is Better.HIGHER else value > bound
-
-
-def status_for(
-    value: float | None, sla_floor: float | None, kpi_target: float | None, better: Better
-) -> Status:
-    """Where a value stands: below the contractual SLA floor, below the KPI goal, or on target.
-
-    "Below" follows the metric's direction: for AHT (lower is better) a value above the
-    floor is below SLA.
-    """
-    if value is None or better is Better.NEITHER or (sla_floor is None and kpi_target is None):
-        return Status.NO_TARGET
-    if sla_floor is not None and _is_worse(value, sla_floor, better):
-        return Status.BELOW_SLA
-    if kpi_target is not None and _is_worse(value, kpi_target, better):
-        return Status.BELOW_TARGET
-    return Status.ON_TARGET
-
-
-def classify_statuses(
-    values: np.ndarray,
-    sla_floors: np.ndarray,
-    kpi_targets: np.ndarray,
-    higher_is_better: np.ndarray,
-) -> np.ndarray:
-    """`status_for` over arrays (NaN = no bound); returns an array of Status values."""
-    values = np.asarray(values, dtype=float)
-    floors = np.asarray(sla_floors, dtype=float)
-    targets = np.asarray(kpi_targets, dtype=float)
-    higher = np.asarray(higher_is_better, dtype=bool)
-    with np.errstate(invalid="ignore"):
-        worse_than_floor = np.where(higher, values < floors, values > floors)
-        worse_than_target = np.where(higher, values < targets, values > targets)
-    out = np.full(values.shape, Status.ON_TARGET.value, dtype=object)
-    out[worse_than_target] = Status.BELOW_TARGET.value
-    out[worse_than_floor] = Status.BELOW_SLA.value
-    no_target = np.isnan(floors) & np.isnan(targets)
-    out[no_target | np.isnan(values)] = Status.NO_TARGET.value
-    return out
 
 
 # From worst to best: the overall status of an entity is the worst status among its judged

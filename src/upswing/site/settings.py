@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "upswing.feedback",
     "upswing.quality",
     "upswing.governance",
+    "upswing.connectors",
     "upswing.today",
     "upswing.tables",
     "django_tasks",

@@ -7,7 +7,7 @@ import pandas as pd
 
 from upswing.metrics import CATALOG
 from upswing.periods import Period, PeriodKind
-from upswing.scorecards.rules import classify_statuses
+from upswing.status import classify_statuses
 from upswing.targets.models import Target
 
 

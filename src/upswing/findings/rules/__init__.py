@@ -1,9 +1,10 @@
 """Pure decisions about performance: target status, diagnosis of gaps and the intervention ladder.
 
 No Django, no Ibis: frozen dataclasses in, frozen dataclasses out (numpy for vectorized forms).
-`status` places one value against its targets; `gaps`, `pairs`, `causes`, `ladder` and
-`diagnose` decide whether a gap is real, sustained and the person's own, and what to do;
-`table` and `screen` apply the per-series rules to all series of a program at once.
+`upswing.status` places one value against its targets (re-exported here); `gaps`, `pairs`,
+`causes`, `ladder` and `diagnose` decide whether a gap is real, sustained and the person's
+own, and what to do; `table` and `screen` apply the per-series rules to all series of a
+program at once.
 """
 
 from upswing.findings.rules.diagnose import Diagnosis, diagnose
@@ -26,7 +27,7 @@ from upswing.findings.rules.types import (
     Recommendation,
     SimilarGapGroup,
 )
-from upswing.scorecards.rules import Status, classify_statuses, status_for
+from upswing.status import Status, classify_statuses, status_for
 
 __all__ = [
     "RULES_VERSION",

@@ -8,7 +8,6 @@ convicts nor clears. A period without data is a gap in the series, never skipped
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from upswing.findings.rules.types import (
     Verdict,
 )
 from upswing.metrics import CATALOG, Aggregate, Better, value_range
-from upswing.periods import Period
+from upswing.periods import Period, window_ending
 
 # Metrics a person is diagnosed on: they control them and each value has an interval.
 DIAGNOSED_METRICS = tuple(
@@ -109,14 +108,6 @@ class GapAssessment:
 
 
 _BELOW = (Verdict.BELOW_FLOOR, Verdict.BELOW_TEAM)
-
-
-@functools.lru_cache(maxsize=256)  # the same few windows, asked for by every series
-def window_ending(last: Period, length: int) -> tuple[Period, ...]:
-    periods = [last]
-    while len(periods) < length:
-        periods.append(periods[-1].previous())
-    return tuple(reversed(periods))
 
 
 def is_worse(metric: str, number: float, bound: float) -> bool:

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from statistics import NormalDist
 
 from upswing.findings.rules import wording
-from upswing.findings.rules.gaps import Pooled, pool, window_ending
+from upswing.findings.rules.gaps import Pooled, pool
 from upswing.findings.rules.types import AgentSeries, DiagnosisConfig, PairVerdict
-from upswing.periods import Period
+from upswing.periods import Period, window_ending
 
 _NORMAL = NormalDist()
 

@@ -20,10 +20,9 @@ from operator import attrgetter
 import numpy as np
 
 from upswing import stats
-from upswing.findings.rules.gaps import window_ending
 from upswing.findings.rules.types import AgentSeries, DiagnosisConfig, Verdict
 from upswing.metrics import CATALOG, Aggregate, Better, value_range
-from upswing.periods import Period
+from upswing.periods import Period, window_ending
 
 # Verdict codes, in this order: a code at least BELOW_TEAM is a period below the standard.
 VERDICTS = (

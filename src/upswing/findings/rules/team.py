@@ -17,10 +17,10 @@ from dataclasses import dataclass
 
 from upswing import stats
 from upswing.findings.rules import wording
-from upswing.findings.rules.gaps import Pooled, is_worse, pool, window_ending
+from upswing.findings.rules.gaps import Pooled, is_worse, pool
 from upswing.findings.rules.types import AgentSeries, DiagnosisConfig
 from upswing.metrics import CATALOG, Better
-from upswing.periods import Period
+from upswing.periods import Period, window_ending
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from upswing import stats
-from upswing.findings.rules.gaps import clamp, window_ending
+from upswing.findings.rules.gaps import clamp
 from upswing.findings.rules.types import AgentSeries, DiagnosisConfig
 from upswing.metrics import CATALOG, Aggregate, Better
-from upswing.periods import Period
+from upswing.periods import Period, window_ending
 from upswing.stats.trend import MIN_TREND_LENGTH
 
 # --- trend ------------------------------------------------------------------------------------

@@ -10,6 +10,9 @@ import datetime as dt
 import enum
 from dataclasses import asdict, dataclass, field
 
+# A finding's stored codes (kind, cause, recommendation) are defined beside the models that
+# store them, so that those models import no feature's rules; the rules use them from here.
+from upswing.performance.choices import Cause, FindingKind, Recommendation
 from upswing.periods import Period
 
 # Stored on every finding: a change to any rule or default below bumps it.
@@ -21,30 +24,6 @@ RULES_VERSION = "diagnosis-2026.4"
 # weeks are large enough on their own).
 POOLED_WEEKS_DEFAULT = 4
 POOLED_WEEKS: tuple[tuple[str, int], ...] = ()
-
-
-class Cause(enum.StrEnum):
-    INDIVIDUAL = "individual"
-    SYSTEMIC = "systemic"
-    CONTEXT = "context"
-    INSUFFICIENT_DATA = "insufficient_data"
-
-
-class Recommendation(enum.StrEnum):
-    """The ladder, in order, plus process_fix for what is not a person's gap."""
-
-    MONITOR = "monitor"
-    COACH = "coach"
-    TRAIN = "train"
-    PIP = "pip"
-    PROCESS_FIX = "process_fix"
-
-
-class FindingKind(enum.StrEnum):
-    SUSTAINED_GAP = "sustained_gap"
-    POSSIBLE_GAP = "possible_gap"  # point estimates below the standard, too few observations
-    TREND = "trend"
-    RUSHING = "rushing"
 
 
 class Standard(enum.StrEnum):

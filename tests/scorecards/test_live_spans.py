@@ -12,8 +12,8 @@ import datetime as dt
 import math
 
 import pytest
-
 from tests.factories import UserFactory
+
 from upswing.metrics import CATALOG, Aggregate
 from upswing.org.models import Program, Role, Team
 from upswing.performance.models import ScorecardSnapshot, Target
@@ -186,6 +186,8 @@ def test_a_lead_reads_only_the_days_on_their_team_in_a_custom_range(data):
     span = custom_span("2026-02-01", "2026-02-28")
     found = live.read_live(lead, span, programs={"P1"})
     a3 = [r for r in found.entity_rows("agent", "A3") if r.period_start == span.start]
-    assert a3 and {r.part for r in a3} == {"team"} and {r.team_code for r in a3} == {"T2"}
+    assert a3
+    assert {r.part for r in a3} == {"team"}
+    assert {r.team_code for r in a3} == {"T2"}
     assert not found.where(level="team", entity_code="T1")
     assert not found.where(level="agent", entity_code="A1")

@@ -58,13 +58,15 @@ def test_every_day_is_in_exactly_one_quarter_and_quarters_tile(day):
     assert q.start <= day <= q.end
     assert q.previous().end + dt.timedelta(days=1) == q.start
     assert q.next().start == q.end + dt.timedelta(days=1)
-    assert q.start.day == 1 and q.start.month in (1, 4, 7, 10)
+    assert q.start.day == 1
+    assert q.start.month in (1, 4, 7, 10)
     assert 90 <= q.days <= 92
 
 
 def test_custom_days_are_named_as_people_write_them():
     span = parse_span("2026-08-01..2026-09-14")
-    assert isinstance(span, LiveSpan) and span.kind is RangeKind.CUSTOM
+    assert isinstance(span, LiveSpan)
+    assert span.kind is RangeKind.CUSTOM
     assert span.human == "1 Aug – 14 Sep 2026"
     assert span.label == "2026-08-01..2026-09-14"
     assert custom_span("2025-12-20", "2026-01-10").human == "20 Dec 2025 – 10 Jan 2026"
@@ -134,10 +136,12 @@ def test_the_picker_links_a_week_to_its_month_and_quarter_and_back():
     assert choice.kind == "week"
     assert choice.month == months[1]
     assert choice.quarter.label == "2026-Q4"
-    assert choice.older == weeks[0] and choice.newer is None
+    assert choice.older == weeks[0]
+    assert choice.newer is None
     q3 = span_choice([*weeks, *months], parse_span("2026-Q3"), TODAY)
     assert q3.kind == "quarter"
-    assert q3.older.label == "2026-Q2" and q3.newer.label == "2026-Q4"
+    assert q3.older.label == "2026-Q2"
+    assert q3.newer.label == "2026-Q4"
     assert q3.month == months[0]  # the stored month holding its last day
     q4 = span_choice([*weeks, *months], parse_span("2026-Q4"), TODAY)
     assert q4.newer is None  # 2027-Q1 has not started
@@ -145,3 +149,17 @@ def test_the_picker_links_a_week_to_its_month_and_quarter_and_back():
     custom = span_choice([*weeks, *months], custom_span("2026-11-20", "2026-12-01"), TODAY)
     assert custom.newer is None  # the next twelve days run past today
     assert custom.older.label == "2026-11-08..2026-11-19"
+
+
+def test_the_picker_steps_over_missing_stored_periods():
+    stored = [parse_span(p) for p in ("2026-W40", "2026-W41", "2026-W43", "2026-10", "2026-09")]
+    choice = span_choice(stored, stored[1], TODAY)
+    assert (choice.older.label, choice.newer.label) == ("2026-W40", "2026-W43")  # W42 missing
+    assert (choice.first.label, choice.last.label) == ("2026-W40", "2026-W43")
+    assert choice.month.label == "2026-10"  # W41 ends on 11 October
+    assert span_choice(stored, stored[0], TODAY).older is None
+    month = span_choice(stored, stored[3], TODAY)
+    assert (month.older.label, month.newer) == ("2026-09", None)
+    assert month.week.label == "2026-W43"  # the newest stored week in October
+    only_weeks = span_choice(stored[:2], stored[1], TODAY)
+    assert only_weeks.month is None

@@ -145,3 +145,43 @@ def test_a_client_viewer_reads_the_program_quarter_without_people(client):
     assert "/evidence/" not in text
     assert "Team T1" not in text
     assert "Agent A1" not in text
+
+
+# --- the API ---------------------------------------------------------------------------------
+
+
+def test_the_api_takes_a_quarter_and_custom_days_like_the_page(client):
+    client.force_login(_manager())
+    week = client.get(f"/api/scorecards?level=team&entity=T1&period={WEEK}").json()
+    days = client.get(f"/api/scorecards?level=team&entity=T1&period={W41_TOKEN}")
+    assert days.status_code == 200
+    body = days.json()
+    assert body["period"] == W41_TOKEN
+    assert body["values"] == week["values"]  # the same days: the same values, intervals, statuses
+    quarter = client.get("/api/scorecards?level=team&entity=T1&period=2026-Q4").json()
+    assert quarter["period"] == "2026-Q4"
+    assert quarter["partial"] == "partial quarter"
+    volume = next(v for v in quarter["values"] if v["metric"] == "volume")
+    assert volume["n"] == _n("team", "T1", "volume") + 1
+
+
+@pytest.mark.parametrize(
+    ("period", "words"),
+    [
+        ("2026-Q9", "is not a period"),
+        ("2026-10-11..2026-10-05", "before it starts"),
+        ("2099-01-01..2099-01-02", "has not started yet"),
+    ],
+)
+def test_the_api_refuses_bad_days_with_words(client, period, words):
+    client.force_login(_manager())
+    response = client.get(f"/api/scorecards?level=team&entity=T1&period={period}")
+    assert response.status_code == 422
+    assert words in response.json()["detail"]
+
+
+def test_the_api_keeps_the_doors_for_custom_days(client):
+    client.force_login(_user(Role.TEAM_LEAD, team=Team.objects.get(code="T2")))
+    for level, entity in (("team", "T1"), ("agent", "A1")):
+        path = f"/api/scorecards?level={level}&entity={entity}&period={W41_TOKEN}"
+        assert client.get(path).status_code == 404

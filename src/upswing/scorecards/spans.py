@@ -20,6 +20,7 @@ MAX_CUSTOM_DAYS = 366
 FIRST_YEAR, LAST_YEAR = 1990, 2999
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$", re.IGNORECASE)
 _DAYS = re.compile(r"^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$")
+_LIVE_FORM = re.compile(r"^\s*(\d{4}-Q\d+|\d{4}-\d{2}-\d{2}\.\.\d{4}-\d{2}-\d{2})\s*$", re.I)
 # The latest calendar day anywhere (UTC+14): a range ending on it is not in the future.
 _EARLIEST_ZONE = dt.timedelta(hours=14)
 
@@ -103,6 +104,11 @@ def latest_today(now: dt.datetime) -> dt.date:
     return (now.astimezone(dt.UTC) + _EARLIEST_ZONE).date()
 
 
+def is_live_label(text: str) -> bool:
+    """Written as a quarter or as custom days (rightly or not), not as a stored period."""
+    return bool(_LIVE_FORM.match(text))
+
+
 def parse_span(text: str) -> Span:
     """`2026-W44`, `2026-10`, `2026-Q3` or `2026-08-01..2026-09-14`; SpanError otherwise."""
     text = text.strip()
@@ -164,13 +170,11 @@ def check_not_future(span: Span, today: dt.date) -> None:
     """A span must have begun by `today` (`latest_today`): a quarter still running is shown
     as partial, a custom range must end by today."""
     if span.start > today:
-        raise SpanError(
-            f"{_words(span)} has not started yet (today is {days_words(today, today)})."
-        )
+        raise SpanError(f"{_words(span)} has not started yet.")
     if isinstance(span, LiveSpan) and span.kind is RangeKind.CUSTOM and span.end > today:
         raise SpanError(
-            f"The range ends on {days_words(span.end, span.end)}, after today "
-            f"({days_words(today, today)}); pick days up to today."
+            f"The range ends on {days_words(span.end, span.end)}, after today; "
+            "pick days up to today."
         )
 
 

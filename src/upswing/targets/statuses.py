@@ -78,7 +78,7 @@ def _fill(frame, period_end, versions, keys, floors, goals, row_mask) -> None:
     # The same codes may come as Python strings on one side and pandas' string dtype on the
     # other (a team's target: codes with NULLs); merge_asof refuses to join those.
     left[keys] = left[keys].astype(object)
-    right = right.astype({key: object for key in keys})
+    right = right.astype(dict.fromkeys(keys, object))
     merged = pd.merge_asof(
         left,
         right[[*keys, "_end", "sla_floor", "kpi_target"]],

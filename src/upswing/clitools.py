@@ -102,6 +102,10 @@ def partial_words(label: str, lines) -> str | None:
     """ "partial week" (month) when the period runs past the last day of the data."""
     if not any(line.partial for line in lines):
         return None
+    if "Q" in label:
+        return "partial quarter"
+    if label.count("-") >= 4:
+        return "partial range"
     return "partial week" if "W" in label else "partial month"
 
 

@@ -108,7 +108,7 @@ def test_each_lead_reads_exactly_the_days_the_agent_was_on_their_team(
                 }
                 assert listed.get("A1") == (on[team] or None), (team, period)
                 if on[team]:
-                    number = _number(lead, "agent", "A1", period, "volume")
+                    number = _number(lead, "agent", "A1", period, "volume", None)
                     evidence = _evidence("agent", "A1", period, "volume", number)
                     with drilldown.read_only_warehouse(settings.UPSWING_WAREHOUSE_URL) as con:
                         page = drilldown.read_evidence(con, evidence, drilldown.Filters(), 1)

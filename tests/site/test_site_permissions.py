@@ -87,20 +87,24 @@ def _admin(persona: str, _code: str) -> int:
 
 
 # route name -> (concrete paths, expected status for (persona, code))
+# A scorecard page answers alike for a stored week, a quarter and custom days (computed live;
+# the persona org has no warehouse, so in scope they say so in words), and for bad days.
+SPANS = ("", "?period=2026-Q4", "?from=2026-10-05&to=2026-10-11", "?from=2026-10-11&to=x")
+
 ROUTES: dict[str, tuple[list[tuple[str, str]], object]] = {
     "home": ([("/", "")], _home),
     "login": ([("/login/", "")], _login),
     "logout": ([("/logout/", "")], _logout_get),
     "performance:program": (
-        [(f"/programs/{c}/", c) for c in ("P1", "P2", "NOPE")],
+        [(f"/programs/{c}/{q}", c) for c in ("P1", "P2", "NOPE") for q in SPANS],
         _entity_status("programs"),
     ),
     "performance:team": (
-        [(f"/teams/{c}/", c) for c in ("T1", "T2", "T3", "NOPE")],
+        [(f"/teams/{c}/{q}", c) for c in ("T1", "T2", "T3", "NOPE") for q in SPANS],
         _entity_status("teams"),
     ),
     "performance:agent": (
-        [(f"/agents/{c}/", c) for c in ("A1", "A2", "A3", "A4", "A5", "NOPE")],
+        [(f"/agents/{c}/{q}", c) for c in ("A1", "A2", "A3", "A4", "A5", "NOPE") for q in SPANS],
         _entity_status("agents"),
     ),
     # The Django admin checks is_staff itself; its index stands for the whole admin site.

@@ -132,35 +132,3 @@ def test_bounds_are_local_midnights_and_keep_a_daylight_saving_day_whole():
     start, end = bounds_in_zone(q, "Asia/Manila")
     assert start == dt.datetime(2025, 12, 31, 16, 0, tzinfo=dt.UTC)
     assert end == dt.datetime(2026, 3, 31, 16, 0, tzinfo=dt.UTC)
-
-
-def _weeks(*labels):
-    from upswing.periods import parse_period
-
-    return [parse_period(label) for label in labels]
-
-
-def test_the_scorecard_picker_links_to_stored_neighbours_and_the_other_kind():
-    from upswing.tables.rules.ranges import period_choice
-
-    stored = _weeks("2026-W40", "2026-W41", "2026-W43", "2026-10", "2026-09")
-    current = stored[1]
-    choice = period_choice(stored, current)
-    assert (choice.older.label, choice.newer.label) == ("2026-W40", "2026-W43")  # W42 missing
-    assert choice.switch.label == "2026-10"  # W41 starts on 5 October
-    assert (choice.first.label, choice.last.label) == ("2026-W40", "2026-W43")
-    edge = period_choice(stored, stored[0])
-    assert edge.older is None
-    assert edge.switch.label == "2026-09"  # W40 starts on 28 September
-    month = period_choice(stored, stored[3])
-    assert (month.older.label, month.newer) == ("2026-09", None)
-    assert month.switch.label == "2026-W40"  # the week holding 1 October
-
-
-def test_a_page_with_one_kind_has_no_switch():
-    from upswing.tables.rules.ranges import period_choice
-
-    stored = _weeks("2026-W40", "2026-W41")
-    choice = period_choice(stored, stored[1])
-    assert choice.switch is None
-    assert choice.newer is None

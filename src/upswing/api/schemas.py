@@ -95,11 +95,14 @@ class ScoreValueOut(Schema):
 class ScorecardOut(Schema):
     level: LevelParam
     entity: str
-    period: str | None = Field(description="2026-W44, 2026-10 or a range 2026-07..2026-09")
+    period: str | None = Field(
+        description="2026-W44, 2026-10, stored periods 2026-07..2026-09, a quarter 2026-Q3 "
+        "or days 2026-08-01..2026-09-14"
+    )
     partial: str | None = Field(
         None,
-        description='"partial week" or "partial month" when the data does not reach the '
-        "end of the period yet (its numbers will still change)",
+        description='"partial week", "partial month", "partial quarter" or "partial range" '
+        "when the data does not reach the end of the period yet (its numbers will still change)",
     )
     values: list[ScoreValueOut]
 

@@ -1,10 +1,12 @@
 """Scorecards and trends, read only through `visible_snapshots` (scorecards.access).
 
 A lead reading an agent who moved to another team sees the weeks on the lead's team only,
-for single periods and for ranges alike, exactly like the agent's page.
+for single periods and for ranges alike, exactly like the agent's page. A quarter or custom
+days are computed live like the pages compute them (`scorecards.live`), through the same doors.
 """
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from ninja import Router
 from ninja.errors import HttpError
 
@@ -21,20 +23,31 @@ from upswing.metrics import CATALOG
 from upswing.org.access import access_agent_by_id, access_program_by_id, access_team_by_id
 from upswing.performance.models import Level
 from upswing.periods import Period, PeriodKind, parse_period
+from upswing.scorecards import live, trends
 from upswing.scorecards import pages as selectors
-from upswing.scorecards import trends
 from upswing.scorecards.queries import (
     ScoreLine,
     latest_period_of,
     lines_for_period,
     lines_for_range,
+    lines_of,
 )
+from upswing.scorecards.spans import (
+    LiveSpan,
+    SpanError,
+    check_not_future,
+    is_live_label,
+    latest_today,
+)
+from upswing.scorecards.spans import parse_span as parse_span_text
+from upswing.warehouse.evidence import WarehouseBusyError
 
 router = Router(tags=["scorecards"])
 
 FIRST_YEAR, LAST_YEAR = 1990, 2999
 
 ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+SCORECARD_ERRORS = {**ERRORS, 503: ErrorOut}
 DOORS = {
     LevelParam.PROGRAM: access_program_by_id,
     LevelParam.TEAM: access_team_by_id,
@@ -42,15 +55,21 @@ DOORS = {
 }
 
 
-@router.get("/scorecards", response={200: ScorecardOut, **ERRORS}, url_name="scorecards")
+@router.get("/scorecards", response={200: ScorecardOut, **SCORECARD_ERRORS}, url_name="scorecards")
 def get_scorecard(request, level: LevelParam, entity: str, period: str | None = None):
-    """One program's, team's or agent's values for a period: `2026-W44`, `2026-10`, or a range
-    `2026-07..2026-09` combined from numerators and sample sizes (never averaged). Without a
-    period: the latest week. A range has no baseline, floor or target (they vary inside it)."""
+    """One program's, team's or agent's values for a period: `2026-W44`, `2026-10`, a range
+    of stored periods `2026-07..2026-09` combined from numerators and sample sizes (never
+    averaged; no baseline, floor or target, as they vary inside it), or a quarter `2026-Q3`
+    or custom days `2026-08-01..2026-09-14` (at most 366, none after today) computed from
+    the imported data like a stored period, with intervals, baselines, floors, targets and
+    statuses. Without a period: the latest week. 503 while an import or refresh writes."""
     user = request.auth
-    DOORS[level](user, entity)
+    found = DOORS[level](user, entity)
     rows = selectors.entity_rows(user, level.value, entity)
-    label, lines = _lines(rows, period)
+    if period and (span := _live_span(period)) is not None:
+        label, lines = span.label, _live_lines(user, level.value, found, span)
+    else:
+        label, lines = _lines(rows, period)
     return {
         "level": level,
         "entity": entity,
@@ -58,6 +77,29 @@ def get_scorecard(request, level: LevelParam, entity: str, period: str | None = 
         "partial": partial_words(label or "", lines),
         "values": [_value_out(line) for line in lines],
     }
+
+
+def _live_span(text: str) -> LiveSpan | None:
+    """A quarter or custom days (422 when malformed or in the future); None: another form."""
+    if not is_live_label(text):
+        return None
+    try:
+        span = parse_span_text(text)
+        check_not_future(span, latest_today(timezone.now()))
+    except SpanError as exc:
+        raise HttpError(422, str(exc)) from None
+    return span
+
+
+def _live_lines(user, level: str, entity, span: LiveSpan) -> list[ScoreLine]:
+    try:
+        found = live.read_live(user, span, **live.scope_of(level, entity))
+    except live.NoWarehouseError:
+        return []
+    except WarehouseBusyError:
+        raise HttpError(503, "An import or a refresh is writing; try again in a minute.") from None
+    rows = [r for r in found.entity_rows(level, entity.code) if r.period_start == span.start]
+    return lines_of(rows)
 
 
 def _lines(rows: QuerySet, period: str | None) -> tuple[str | None, list[ScoreLine]]:

@@ -15,6 +15,8 @@ Rows follow the organisation's scope (`upswing.org.access`):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
 
 from upswing.org.access import (
@@ -31,19 +33,69 @@ def visible_snapshots(user) -> QuerySet[ScorecardSnapshot]:
     reach = reach_of(user)
     if reach.is_admin:
         return ScorecardSnapshot.objects.all()
-    own = Agent.objects.filter(own_agent_q(user)).values("code")
-    allowed = Q(level=Level.AGENT, entity_code__in=own)
+    doors = _doors(user)
+    allowed = Q(level=Level.AGENT, entity_code__in=doors["own"])
+    if "programs" in doors:
+        allowed |= Q(level=Level.PROGRAM, program_code__in=doors["programs"])
+    if "teams" in doors:
+        allowed |= Q(level=Level.TEAM, entity_code__in=doors["teams"])
+        allowed |= Q(level=Level.AGENT, part__in=ON_ONE_TEAM, team_code__in=doors["teams"])
+        whole = doors["whole_programs"]
+        allowed |= Q(level=Level.AGENT, part__in=OVER_TEAMS, program_code__in=whole)
+    return ScorecardSnapshot.objects.filter(allowed)
+
+
+def _doors(user) -> dict[str, QuerySet]:
+    """The codes each kind of row is read through (querysets of codes, not yet run)."""
+    reach = reach_of(user)
+    doors = {"own": Agent.objects.filter(own_agent_q(user)).values("code")}
     if reach.sees_people or reach.report_clients or reach.report_programs:
-        allowed |= Q(level=Level.PROGRAM, program_code__in=visible_programs(user).values("code"))
+        doors["programs"] = visible_programs(user).values("code")
     if reach.sees_people:
-        teams = visible_teams(user).values("code")
-        allowed |= Q(level=Level.TEAM, entity_code__in=teams)
-        allowed |= Q(level=Level.AGENT, part__in=ON_ONE_TEAM, team_code__in=teams)
-        whole_programs = Program.objects.filter(
+        doors["teams"] = visible_teams(user).values("code")
+        doors["whole_programs"] = Program.objects.filter(
             Q(client_id__in=reach.people_clients) | Q(id__in=reach.people_programs)
         ).values("code")
-        allowed |= Q(level=Level.AGENT, part__in=OVER_TEAMS, program_code__in=whole_programs)
-    return ScorecardSnapshot.objects.filter(allowed)
+    return doors
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotReach:
+    """`visible_snapshots` for rows that are not stored (a quarter or custom days computed
+    live, `scorecards.live`): the same doors, resolved to codes once."""
+
+    admin: bool
+    own: frozenset[str]
+    programs: frozenset[str]
+    teams: frozenset[str]
+    whole_programs: frozenset[str]
+
+    def allows(self, row) -> bool:
+        """Whether `row` (level, entity_code, team_code, program_code, part) may be read."""
+        if self.admin or (row.level == Level.AGENT and row.entity_code in self.own):
+            return True
+        if row.level == Level.PROGRAM:
+            return row.program_code in self.programs
+        if row.level == Level.TEAM:
+            return row.entity_code in self.teams
+        if row.part in ON_ONE_TEAM:
+            return row.team_code in self.teams
+        return row.part in OVER_TEAMS and row.program_code in self.whole_programs
+
+
+def snapshot_reach(user) -> SnapshotReach:
+    """The doors of `visible_snapshots`, as codes (one query a door)."""
+    if reach_of(user).is_admin:
+        return SnapshotReach(True, frozenset(), frozenset(), frozenset(), frozenset())
+    codes = {k: frozenset(v.values_list("code", flat=True)) for k, v in _doors(user).items()}
+    empty: frozenset[str] = frozenset()
+    return SnapshotReach(
+        False,
+        codes["own"],
+        codes.get("programs", empty),
+        codes.get("teams", empty),
+        codes.get("whole_programs", empty),
+    )
 
 
 # Agent rows of days on one team (a whole period on one team, or a team's part of it), and

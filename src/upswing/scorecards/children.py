@@ -41,7 +41,11 @@ class ChildRow:
 _CHILD_FIELDS = ("entity_code", "metric", "value", "status", "n", "period_start")
 
 
-def _child_snapshots(user, **filters):
+def _child_snapshots(user, live=None, **filters):
+    """The rows matching `filters` the user may read: stored ones, or those of a quarter or
+    custom days computed live (`live`: a `live.LiveRows`, already through the same doors)."""
+    if live is not None:
+        return live.where(**filters)
     return visible_rows(user).filter(**filters).values_list(*_CHILD_FIELDS, named=True)
 
 
@@ -78,13 +82,14 @@ def _child(code, name, entry: dict | None, metric: str, note: str = "", before=N
     )
 
 
-def program_teams(user, program, period: Period, metric: str) -> list[ChildRow]:
+def program_teams(user, program, period: Period, metric: str, live=None) -> list[ChildRow]:
     """The program's teams the user may see, with their numbers for the period (2 queries)."""
     teams = list(visible_teams(user).filter(program=program).order_by("name"))
     if not teams:
         return []
     rows = _child_snapshots(
         user,
+        live,
         level=Level.TEAM,
         entity_code__in=[t.code for t in teams],
         period_kind=period.kind.value,
@@ -98,7 +103,7 @@ def program_teams(user, program, period: Period, metric: str) -> list[ChildRow]:
     ]
 
 
-def team_agents(user, team: Team, period: Period, metric: str) -> list[ChildRow]:
+def team_agents(user, team: Team, period: Period, metric: str, live=None) -> list[ChildRow]:
     """Agents on the team at any time in the period, with their numbers on this team."""
     memberships = (
         Membership.objects.filter(team=team, start_date__lte=period.end)
@@ -112,6 +117,7 @@ def team_agents(user, team: Team, period: Period, metric: str) -> list[ChildRow]
         agents[m.agent.code] = (m.agent.name, _membership_note(m, period))
     rows = _child_snapshots(
         user,
+        live,
         level=Level.AGENT,
         part__in=(Part.WHOLE.value, Part.TEAM.value),  # the agent's days on this team
         team_code=team.code,
@@ -134,8 +140,11 @@ def _membership_note(m: Membership, period: Period) -> str:
     return ""
 
 
-def agent_context(user, code: str, period: Period) -> tuple[str, str] | None:
+def agent_context(user, code: str, period: Period, live=None) -> tuple[str, str] | None:
     """(team_code, program_code) the agent's rows in the period were recorded under."""
+    if live is not None:
+        rows = [r for r in live.entity_rows(Level.AGENT, code) if r.period_start == period.start]
+        return (rows[0].team_code, rows[0].program_code) if rows else None
     return (
         entity_rows(user, Level.AGENT, code)
         .filter(period_kind=period.kind.value, period_start=period.start)

@@ -28,9 +28,11 @@ from upswing.org.access import (
 )
 from upswing.org.models import Agent, Program
 from upswing.org.people import names_by_address
-from upswing.periods import Period, parse_period
+from upswing.periods import Period
+from upswing.scorecards import live
 from upswing.scorecards import pages as selectors
 from upswing.scorecards.models import Level, Part
+from upswing.scorecards.spans import LiveSpan, SpanError, parse_span
 from upswing.scorecards.tables import evidence_table
 from upswing.tables.exports import FORMATS, MAX_EXPORT_ROWS
 from upswing.tables.web import bind_table, export_any, table_state
@@ -85,24 +87,41 @@ def _entity(user, level: str, code: str):
     return program, program.name
 
 
-def _period(label: str) -> Period:
+def _period(label: str) -> Period | LiveSpan:
+    """A stored week or month, or a quarter or custom days (`spans`): the same evidence
+    for any days, the number behind it computed live for the latter."""
     try:
-        return parse_period(label)
-    except ValueError:
+        return parse_span(label)
+    except SpanError:
         raise Http404("No such period.") from None
 
 
-def _number(user, level: str, code: str, period: Period, metric: str | None):
-    """The scorecard row behind the drill-down, as this user may read it (404 otherwise)."""
-    rows = selectors.entity_rows(user, level, code).filter(
-        period_kind=period.kind.value, period_start=period.start
-    )
-    if metric is not None:
-        rows = rows.filter(metric=metric)
-    row = rows.first()
+def _number(user, level: str, code: str, period: Period | LiveSpan, metric: str | None, entity):
+    """The scorecard row behind the drill-down, as this user may read it (404 otherwise); for
+    a quarter or custom days, the row computed live through the same doors. Raises
+    `WarehouseBusyError` while the warehouse is written."""
+    if isinstance(period, LiveSpan):
+        rows = [r for r in _live_rows(user, level, entity, period) if metric in (None, r.metric)]
+        row = rows[0] if rows else None
+    else:
+        rows = selectors.entity_rows(user, level, code).filter(
+            period_kind=period.kind.value, period_start=period.start
+        )
+        if metric is not None:
+            rows = rows.filter(metric=metric)
+        row = rows.first()
     if row is None:
         raise Http404("No such number.")
     return row
+
+
+def _live_rows(user, level: str, entity, span: LiveSpan) -> list:
+    """The entity's rows of a quarter or custom days, computed live as its page computes them."""
+    try:
+        found = live.read_live(user, span, **live.scope_of(level, entity))
+    except live.NoWarehouseError:
+        raise Http404("No such number.") from None
+    return [r for r in found.entity_rows(level, entity.code) if r.period_start == span.start]
 
 
 def _evidence(level: str, code: str, period: Period, metric: str, number=None) -> Evidence:
@@ -144,7 +163,10 @@ def _evidence_page(request, level: str, code: str, period: str, metric: str):
     user = request.user
     entity, name = _entity(user, level, code)
     chosen = _period(period)
-    number = _number(user, level, code, chosen, metric)
+    try:
+        number = _number(user, level, code, chosen, metric, entity)
+    except WarehouseBusyError:
+        return busy_response(request)
     filters = Filters(**{f: request.GET.get(f, "").strip()[:200] for f in FILTER_FIELDS})
     evidence = _evidence(level, code, chosen, metric, number)
     spec = evidence_table(
@@ -224,12 +246,21 @@ def agent_evaluations(request, code: str, period: str):
     agent = access_agent_by_id(request.user, code)
     chosen = _period(period)
     # The period must be visible; a part of it keeps the evaluations of that part.
-    number = _number(request.user, Level.AGENT, agent.code, chosen, None)
-    qa = (
-        selectors.entity_rows(request.user, Level.AGENT, agent.code)
-        .filter(period_kind=chosen.kind.value, period_start=chosen.start, metric="qa")
-        .first()
-    )
+    try:
+        if isinstance(chosen, LiveSpan):
+            rows = _live_rows(request.user, Level.AGENT, agent, chosen)
+            if not rows:
+                raise Http404("No such number.")
+            number, qa = rows[0], next((r for r in rows if r.metric == "qa"), None)
+        else:
+            number = _number(request.user, Level.AGENT, agent.code, chosen, None, agent)
+            qa = (
+                selectors.entity_rows(request.user, Level.AGENT, agent.code)
+                .filter(period_kind=chosen.kind.value, period_start=chosen.start, metric="qa")
+                .first()
+            )
+    except WarehouseBusyError:
+        return busy_response(request)
     try:
         with read_only_warehouse(settings.UPSWING_WAREHOUSE_URL) as con:
             rows = drilldown.latest_evaluations(

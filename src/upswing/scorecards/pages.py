@@ -217,10 +217,16 @@ def scorecard_with_partial(
     rows = entity_rows(user, level, code).filter(
         period_kind=period.kind.value, period_start__in=both_periods(period)
     )
+    return groups_of(rows, period)
+
+
+def groups_of(rows, period) -> tuple[list[PairGroup], str]:
+    """`scorecard_with_partial` from rows already read (a stored period's, or a quarter's or
+    custom days' computed live): the chosen period's and the one before's."""
     current, before = split_periods(rows, period)
     by_metric = {r.metric: r for r in current}
     previous = {r.metric: r for r in before}
-    partial = f"partial {period.kind.value}" if any(r.partial for r in by_metric.values()) else ""
+    partial = partial_words(period) if any(r.partial for r in by_metric.values()) else ""
     groups = []
     for codes in pair_groups(METRIC_CODES):
         if not any(c in by_metric for c in codes):
@@ -232,6 +238,11 @@ def scorecard_with_partial(
         )
         groups.append(PairGroup(title, tuple(shown)))
     return groups, partial
+
+
+def partial_words(period) -> str:
+    """The words for a span still filling up: "partial week", "partial quarter"…"""
+    return f"partial {getattr(period, 'kind_words', period.kind.value)}"
 
 
 NOT_MEASURED = "not measured"

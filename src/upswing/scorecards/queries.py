@@ -56,7 +56,11 @@ def scorecard_for_range(level: str, entity: str, first: Period, last: Period) ->
 def lines_for_period(rows: QuerySet[ScorecardSnapshot], period: Period) -> list[ScoreLine]:
     """The stored values of one period, in catalog order (rows: already scoped snapshots);
     a metric without a value that period is listed as not measured (value None, n 0)."""
-    found = rows.filter(period_kind=period.kind.value, period_start=period.start)
+    return lines_of(rows.filter(period_kind=period.kind.value, period_start=period.start))
+
+
+def lines_of(found) -> list[ScoreLine]:
+    """`lines_for_period` of rows already read (one period's, e.g. a quarter's computed live)."""
     by_metric = {r.metric: r for r in found}
     if not by_metric:
         return []

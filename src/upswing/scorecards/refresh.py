@@ -8,6 +8,7 @@ they cover. Only periods touched by new data are recomputed unless `full` is ask
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -57,7 +58,7 @@ def refresh(*, full: bool = False) -> RefreshResult:
         if scope.programs:
             frame = compute_snapshots(wh, scope)
             written = replace_snapshots(frame, scope)
-            mark_partial_periods(data_ends(wh, scope.programs))
+            mark_partial_periods(data_ends(wh.ibis, scope.programs))
         consume_dirty_days(wh, batches)
     return RefreshResult(scope, written, full)
 
@@ -109,16 +110,24 @@ _GRAINS = ("program", "team", "agent", "team_part", "program_part")
 
 def rollup(
     segments: dict[Source, pd.DataFrame],
-    kind: PeriodKind,
+    kind: str,
     wanted: set[dt.date] | None,
     scope: Scope,
+    *,
+    starts: Callable[[pd.Series], pd.Series] | None = None,
 ) -> list[pd.DataFrame]:
     """Long rows (entity, period, metric: numerator, n, value, sd) of every grain, summed
-    from the daily segments of the periods `wanted` (None: all)."""
+    from the daily segments of the periods `wanted` (None: all).
+
+    `starts` gives each local day its period's first day (default: the ISO week or month
+    of `kind`); a quarter or custom days shown live (`scorecards.live`) pass their own, so
+    they are summed exactly as a stored week or month is."""
     by_source = {}
     for source, seg in segments.items():
         seg = seg.copy()
-        seg["period_start"] = _period_starts(seg["local_date"], kind)
+        seg["period_start"] = (starts or (lambda days: _period_starts(days, kind)))(
+            seg["local_date"]
+        )
         if wanted is not None:
             seg = seg[seg["period_start"].isin(wanted)]
         seg["part_program_id"] = seg["team_program_id"].fillna(seg["program_id"])
@@ -155,9 +164,9 @@ def rollup(
     return [f for f in out if not f.empty]
 
 
-def _period_starts(days: pd.Series, kind: PeriodKind) -> pd.Series:
+def _period_starts(days: pd.Series, kind: str) -> pd.Series:
     stamps = pd.to_datetime(days)
-    if kind is PeriodKind.WEEK:
+    if kind == PeriodKind.WEEK:
         starts = stamps - pd.to_timedelta(stamps.dt.day_of_week, unit="D")
     else:
         starts = stamps - pd.to_timedelta(stamps.dt.day - 1, unit="D")
@@ -233,7 +242,7 @@ def _entity_frame(grain: str, summed: pd.DataFrame, context: pd.DataFrame) -> pd
 
 
 def _long(
-    entity: pd.DataFrame, summed: pd.DataFrame, m: Measure, kind: PeriodKind, grain: str
+    entity: pd.DataFrame, summed: pd.DataFrame, m: Measure, kind: str, grain: str
 ) -> pd.DataFrame:
     n = summed[f"{m.metric}__n"].fillna(0).to_numpy(dtype=np.int64)
     numerator = summed[f"{m.metric}__numerator"].fillna(0).to_numpy(dtype=float)
@@ -253,7 +262,7 @@ def _long(
         square = summed[f"{m.metric}__square"].fillna(0).to_numpy(dtype=float)[keep]
         sd = sd_from_sums(numerator, square, n)
     out = entity.loc[keep].copy()
-    out["period_kind"] = kind.value
+    out["period_kind"] = str(kind)
     out["metric"] = m.metric
     out["numerator"] = numerator
     out["n"] = n

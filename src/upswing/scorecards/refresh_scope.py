@@ -118,16 +118,18 @@ def dirty_scope(wh: Warehouse) -> Scope:
         }
         since = min(min(p) for p in periods.values())
         until = max(period_of(k, max(p)).end for k, p in periods.items())
-    programs, agents = _closure(wh, programs, agents, since, until)
+    programs, agents = closure(wh.ibis, programs, agents, since, until)
     if programs >= set(Program.objects.values_list("code", flat=True)):
         return Scope(tuple(sorted(programs)), since, until, periods, None)  # every agent
     return Scope(tuple(sorted(programs)), since, until, periods, tuple(sorted(agents)))
 
 
-def _closure(
-    wh: Warehouse, programs: set[str], agents: set[str], since: dt.date | None, until
+def closure(
+    con, programs: set[str], agents: set[str], since: dt.date | None, until
 ) -> tuple[set[str], set[str]]:
-    rows = reads.agent_program_pairs(wh.ibis, since, until).to_pyarrow().to_pylist()
+    """The programs and agents whose rows days of `programs` and `agents` can change, closed
+    over (see `dirty_scope`); `con`: the warehouse's Ibis backend."""
+    rows = reads.agent_program_pairs(con, since, until).to_pyarrow().to_pylist()
     pairs = {(r["agent_id"], r["program_id"]) for r in rows}
     while True:
         agents |= {a for a, p in pairs if p in programs}

@@ -14,7 +14,6 @@ from upswing.performance.models import ScorecardSnapshot
 from upswing.periods import PeriodKind, period_of
 from upswing.scorecards.refresh_scope import Scope
 from upswing.warehouse import kpis, reads
-from upswing.warehouse.connection import Warehouse
 
 SNAPSHOT_COLUMNS = (
     "level",
@@ -73,10 +72,11 @@ def _delete_scope(scope: Scope) -> None:
         rows._raw_delete(rows.db)
 
 
-def data_ends(wh: Warehouse, programs: tuple[str, ...]) -> dict[str, dt.date]:
-    """The last local day with facts (interactions or QA) of each of these programs."""
+def data_ends(con, programs: tuple[str, ...]) -> dict[str, dt.date]:
+    """The last local day with facts (interactions or QA) of each of these programs (`con`:
+    the warehouse's Ibis backend)."""
     ends: dict[str, dt.date] = {}
-    for last in reads.last_days_with_facts(wh.ibis, programs):
+    for last in reads.last_days_with_facts(con, programs):
         for r in last.to_pyarrow().to_pylist():
             if r["last"] is not None:
                 ends[r["program_id"]] = max(ends.get(r["program_id"], r["last"]), r["last"])

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -19,16 +20,26 @@ from upswing.org.access import (
     visible_programs,
     visible_teams,
 )
-from upswing.periods import Period, PeriodKind, parse_period
+from upswing.periods import Period, PeriodKind, month_of, week_of
 from upswing.scorecards import children as child_rows
-from upswing.scorecards import drilldown_views, trends
+from upswing.scorecards import drilldown_views, live, trends
 from upswing.scorecards import pages as selectors
 from upswing.scorecards.charts import SeriesPoint, trend_chart
 from upswing.scorecards.models import Level
 from upswing.scorecards.rules import TOO_FEW, is_small_sample, judged_status
+from upswing.scorecards.spans import (
+    LiveSpan,
+    SpanError,
+    check_not_future,
+    custom_span,
+    latest_today,
+    parse_span,
+    span_choice,
+)
 from upswing.scorecards.tables import children_table, scorecard_table
-from upswing.tables.rules.ranges import period_choice
+from upswing.tables.rules.ranges import RangeKind
 from upswing.tables.web import bind_table, export_any
+from upswing.warehouse.evidence import WarehouseBusyError
 
 TREND_TARGET = "trend"
 
@@ -45,7 +56,9 @@ def program_page(request, code: str):
     sees_people = reach_of(request.user).sees_people
     children = []
     if page.period and sees_people:
-        children = child_rows.program_teams(request.user, program, page.period, page.metric)
+        children = child_rows.program_teams(
+            request.user, program, page.period, page.metric, page.live
+        )
     listing = page.listing(children, "team", show=sees_people)
     if response := page.export(listing):
         return response
@@ -67,7 +80,7 @@ def team_page(request, code: str):
     page = _Page(request, Level.TEAM, team.code, entity=team)
     children = []
     if page.period:
-        children = child_rows.team_agents(request.user, team, page.period, page.metric)
+        children = child_rows.team_agents(request.user, team, page.period, page.metric, page.live)
     listing = page.listing(children, "agent", show=True)
     if response := page.export(listing):
         return response
@@ -94,7 +107,9 @@ def agent_page(request, code: str):
     if page.is_trend_request:
         return page.trend_response()
     crumbs = []
-    context = page.period and child_rows.agent_context(request.user, agent.code, page.period)
+    context = page.period and child_rows.agent_context(
+        request.user, agent.code, page.period, page.live
+    )
     if context:
         team_code, program_code = context
         program = visible_programs(request.user).filter(code=program_code).first()
@@ -134,12 +149,20 @@ class _Page:
         user = request.user
         self.periods = selectors.available_periods(user, level, code)
         self.period_error = ""
-        self.period = self._chosen_period(request.GET.get("period", ""))
-        self.groups, self.partial = (
-            selectors.scorecard_with_partial(user, level, code, self.period)
-            if self.period
-            else ([], "")
-        )
+        self.today = latest_today(timezone.now())
+        self.live: live.LiveRows | None = None
+        self.period = self._chosen_period(request.GET)
+        if isinstance(self.period, LiveSpan):
+            self._read_live(entity)
+        if self.live is not None:
+            rows = self.live.entity_rows(level, code)
+            self.groups, self.partial = selectors.groups_of(rows, self.period)
+        elif self.period:
+            self.groups, self.partial = selectors.scorecard_with_partial(
+                user, level, code, self.period
+            )
+        else:
+            self.groups, self.partial = [], ""
         wanted = request.GET.get("metric", "")
         self.metric = wanted if wanted in CATALOG else _default_metric(self.groups)
         rows = [row for group in self.groups for row in group.rows]
@@ -160,18 +183,56 @@ class _Page:
         children = listing.get("children_table") if listing.get("show_children") else None
         return export_any(self.request, self.table, children)
 
-    def _chosen_period(self, label: str) -> Period | None:
-        if label:
-            try:
-                period = parse_period(label)
-            except ValueError as exc:
-                self.period_error = str(exc)
-            else:
-                if period in self.periods:
-                    return period
-                self.period_error = f"No scorecard for {period.label} here."
+    def _chosen_period(self, params) -> Period | LiveSpan | None:
+        """The span the URL asks for (`spans`), else the latest stored week; what was wrong
+        with the URL goes to `period_error`, in words."""
+        label = params.get("period", "")
+        first, last = params.get("from", ""), params.get("to", "")
+        try:
+            if (first or last) and not label:
+                return self._allowed(custom_span(first, last))
+            if label:
+                return self._allowed(parse_span(label))
+        except SpanError as exc:
+            self.period_error = str(exc)
+        return self._default_period()
+
+    def _allowed(self, span: Period | LiveSpan) -> Period | LiveSpan:
+        check_not_future(span, self.today)
+        if isinstance(span, LiveSpan) or span in self.periods:
+            return span
+        raise SpanError(f"No scorecard for {span.label} here.")
+
+    def _default_period(self) -> Period | None:
         weeks = [p for p in self.periods if p.kind is PeriodKind.WEEK]
         return (weeks or self.periods or [None])[0]
+
+    def _read_live(self, entity) -> None:
+        """The quarter's or custom days' rows, computed now; on failure, the latest week
+        with the reason."""
+        scope = live.scope_of(self.level, entity)
+        try:
+            self.live = live.read_live(self.request.user, self.period, **scope)
+            return
+        except WarehouseBusyError:
+            self.period_error = (
+                f"{self.period.human} is computed from the imported data, which an import or "
+                "a refresh is writing right now; try again in a minute."
+            )
+        except live.NoWarehouseError:
+            self.period_error = (
+                f"{self.period.human} is computed from the imported data, and there is none yet."
+            )
+        self.period = self._default_period()
+
+    @property
+    def trend_period(self) -> Period | None:
+        """The stored period the trend ends on: for a quarter, the month holding its last
+        day with data so far; for custom days, the week holding their last day."""
+        if not isinstance(self.period, LiveSpan):
+            return self.period
+        last = min(self.period.end, self.today)
+        return month_of(last) if self.period.kind is RangeKind.QUARTER else week_of(last)
 
     @property
     def is_trend_request(self) -> bool:
@@ -179,9 +240,10 @@ class _Page:
         return bool(htmx) and not htmx.history_restore_request and htmx.target == TREND_TARGET
 
     def trend_context(self) -> dict:
-        if self.period is None:
+        last = self.trend_period
+        if last is None:
             return {"chart": None}
-        points = trends.trend(self.request.user, self.level, self.code, self.metric, self.period)
+        points = trends.trend(self.request.user, self.level, self.code, self.metric, last)
         series = [_series_point(self.metric, p) for p in points]
         metric = CATALOG[self.metric]
         user, own = self.request.user, self.own
@@ -194,7 +256,8 @@ class _Page:
             "metric": metric,
             "metric_choices": [(m.code, m.label) for m in CATALOG.values()],
             "period": self.period,
-            "trend_kind": "Weekly" if self.period.kind is PeriodKind.WEEK else "Monthly",
+            "trend_period": last,
+            "trend_kind": "Weekly" if last.kind is PeriodKind.WEEK else "Monthly",
             "level": self.level,
         }
 
@@ -218,8 +281,9 @@ class _Page:
             "level": self.level,
             "periods": self.periods[:80],
             "period": self.period,
-            "choice": period_choice(self.periods, self.period) if self.period else None,
+            "choice": span_choice(self.periods, self.period, self.today) if self.period else None,
             "period_error": self.period_error,
+            "today": self.today,
             "groups": self.groups,
             "table": self.table,
             "overall": selectors.overall_of(self.groups),

@@ -24,7 +24,8 @@ def target_versions() -> pd.DataFrame:
 def add_statuses(frame: pd.DataFrame, versions: pd.DataFrame | None = None) -> None:
     """Add sla_floor, kpi_target and status columns to a scorecard frame.
 
-    The version in force at the end of the period applies; a team's own target wins over
+    The version in force at the end of the period (`period_end` when the frame has it)
+    applies; a team's own target wins over
     its program's for that team's rows and its agents' rows.
     """
     versions = target_versions() if versions is None else versions
@@ -50,7 +51,10 @@ def add_statuses(frame: pd.DataFrame, versions: pd.DataFrame | None = None) -> N
 
 
 def _period_ends(frame: pd.DataFrame) -> np.ndarray:
-    """The last day of each row's period (computed once per distinct period)."""
+    """The last day of each row's period (computed once per distinct period); a frame of
+    quarters or custom days (`scorecards.live`) carries its own `period_end`."""
+    if "period_end" in frame.columns:
+        return frame["period_end"].to_numpy(dtype=object)
     periods = frame[["period_kind", "period_start"]].drop_duplicates()
     ends = {
         (kind, start): Period(PeriodKind(kind), start).end
@@ -71,6 +75,10 @@ def _fill(frame, period_end, versions, keys, floors, goals, row_mask) -> None:
         left = left[row_mask]
     left = left.dropna(subset=keys).sort_values("_end")
     right = versions.assign(_end=pd.to_datetime(versions["effective_from"])).sort_values("_end")
+    # The same codes may come as Python strings on one side and pandas' string dtype on the
+    # other (a team's target: codes with NULLs); merge_asof refuses to join those.
+    left[keys] = left[keys].astype(object)
+    right = right.astype(dict.fromkeys(keys, object))
     merged = pd.merge_asof(
         left,
         right[[*keys, "_end", "sla_floor", "kpi_target"]],

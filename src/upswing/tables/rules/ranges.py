@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -196,32 +196,3 @@ def bounds_in_zone(chosen: DateRange, zone_name: str) -> tuple[dt.datetime, dt.d
 def picker_choices(chosen: DateRange) -> list[tuple[str, DateRange]]:
     """The few links a picker shows: the previous and next range of the same kind."""
     return [("Previous", chosen.previous()), ("Next", chosen.next())]
-
-
-@dataclass(frozen=True, slots=True)
-class PeriodChoice:
-    """A stored period and its neighbours: what the scorecard pages' picker links to.
-
-    Scorecards are kept by ISO week and calendar month only, so a page built on them offers
-    those two kinds; `switch` is the period of the other kind holding the current one's first
-    day (else the newest of that kind)."""
-
-    current: Period
-    older: Period | None
-    newer: Period | None
-    switch: Period | None
-    first: Period
-    last: Period
-
-
-def period_choice(available: Sequence[Period], current: Period) -> PeriodChoice:
-    same = sorted(p for p in available if p.kind is current.kind)
-    if current not in same:
-        same = sorted([*same, current])
-    at = same.index(current)
-    older = same[at - 1] if at > 0 else None
-    newer = same[at + 1] if at + 1 < len(same) else None
-    other = sorted(p for p in available if p.kind is not current.kind)
-    holding = [p for p in other if p.start <= current.start <= p.end]
-    switch = (holding or other[-1:] or [None])[0]
-    return PeriodChoice(current, older, newer, switch, same[0], same[-1])

@@ -103,7 +103,13 @@ class Journey:
         return self.base_url + path
 
     def sign_in(self, username: str, password: str = PASSWORD) -> None:
+        """Sign in afresh. The page left behind goes first (about:blank), then the cookies: a
+        request it still sends (an htmx badge on load) would come back without a session
+        and set a new CSRF cookie after the login form was served, and the form's token
+        would then no longer match ("CSRF token from POST incorrect")."""
         page = self.page
+        page.goto("about:blank")
+        page.context.clear_cookies()
         page.goto(self.url("/login/"))
         page.get_by_label("User name").fill(username)
         page.get_by_label("Password").fill(password)

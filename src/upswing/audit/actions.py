@@ -91,8 +91,49 @@ def record_events(
     ]
     if rows:
         _chain(using, rows)
-        AuditEvent.objects.using(using).bulk_create(rows, batch_size=500)
+        _insert_many(using, rows)
     return rows
+
+
+# Every stored column of an event but its id, in the order `_insert_many` writes them.
+_COLUMNS = ("at", "actor", "actor_label", "role", "action", "object_type", "object_id",
+            "changes", "reason", "request_id", "seq", "prev_hash", "hash")  # fmt: skip
+
+
+def _insert_many(using: str, events: list[AuditEvent]) -> None:
+    """One parameterised INSERT run over every event. Only the time and the JSON diff need
+    their field's conversion; the rest are plain text and integers (Django's bulk_create
+    converts every value of every row through its field: most of the time of an import's
+    40,000 events)."""
+    connection = connections[using]
+    meta = AuditEvent._meta
+    fields = [meta.get_field(name) for name in _COLUMNS]
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608 - quoted identifiers
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    at, changes = meta.get_field("at"), meta.get_field("changes")
+    params = [
+        (
+            at.get_db_prep_save(e.at, connection),
+            e.actor_id,
+            e.actor_label,
+            e.role,
+            e.action,
+            e.object_type,
+            e.object_id,
+            changes.get_db_prep_save(e.changes, connection),
+            e.reason,
+            e.request_id,
+            e.seq,
+            e.prev_hash,
+            e.hash,
+        )
+        for e in events
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 HIDDEN = "<hidden>"

@@ -13,7 +13,7 @@ import datetime as dt
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from upswing.audit.actions import diff_fields, field_values, hide_values, record_events
+from upswing.audit.actions import diff_fields, hide_values, record_events
 from upswing.audit.middleware import current_actor
 from upswing.org.models import Agent, Client, Membership, Program, Team
 from upswing.warehouse.store import UpsertCounts
@@ -231,9 +231,14 @@ class _Changes:
         self.before = {m: self._snapshot(m) for m in self.MODELS}
 
     def _snapshot(self, model: type[models.Model]) -> dict:
-        names = [f.name for f in model._meta.concrete_fields if not f.primary_key]
-        rows = model.objects.filter(**self.scope[model]).iterator()
-        return {obj.pk: field_values(obj, names) for obj in rows}
+        """{pk: {field name: value}} as `field_values` gives them (a foreign key: its id),
+        read as plain rows: no record is built for a 20,000-agent roster."""
+        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        names = [f.name for f in fields]
+        rows = model.objects.filter(**self.scope[model]).values_list(
+            "pk", *(f.attname for f in fields)
+        )
+        return {pk: dict(zip(names, values, strict=True)) for pk, *values in rows.iterator()}
 
     def record(self, reason: str) -> None:
         events = []

@@ -181,7 +181,9 @@ def refresh(full: bool, no_diagnose: bool) -> None:
 @click.option("--team", "team")
 @click.option("--program", "program")
 @click.option(
-    "--period", help="2026-W44, 2026-10, or a range 2026-07..2026-09 (default: latest week)"
+    "--period",
+    help="2026-W44, 2026-10, a range of them 2026-07..2026-09, a quarter 2026-Q3 or custom "
+    "days 2026-08-01..2026-09-14 (default: latest week)",
 )
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
 def scorecard(agent, team, program, period, fmt) -> None:

@@ -54,6 +54,10 @@ def _stderr_console():
 
 
 def resolve_scorecard(level: str, entity: str, period: str | None):
+    from upswing.scorecards.spans import is_live_label
+
+    if period and is_live_label(period):
+        return _live_scorecard(level, entity, period)
     if period and ".." in period:
         first_label, last_label = period.split("..", 1)
         first, last = parse_period(first_label), parse_period(last_label)
@@ -72,6 +76,37 @@ def resolve_scorecard(level: str, entity: str, period: str | None):
             f"no scorecard for {level} {entity!r}: import data and run `upswing refresh`"
         )
     return chosen.label, queries.scorecard_for_period(level, entity, chosen)
+
+
+def _live_scorecard(level: str, code: str, text: str):
+    """A quarter (2026-Q3) or custom days (2026-08-01..2026-09-14), computed from the
+    warehouse as the pages and the API compute them. The CLI is the operator's: every row."""
+    from django.utils import timezone
+
+    from upswing.org.models import Agent, Program, Team
+    from upswing.scorecards import live
+    from upswing.scorecards.access import SnapshotReach
+    from upswing.scorecards.spans import SpanError, check_not_future, latest_today, parse_span
+    from upswing.warehouse.evidence import WarehouseBusyError
+
+    try:
+        span = parse_span(text)
+        check_not_future(span, latest_today(timezone.now()))
+    except SpanError as exc:
+        raise ValueError(str(exc)) from None
+    model = {"program": Program, "team": Team, "agent": Agent}[level]
+    found = model.objects.filter(code=code).first()
+    if found is None:
+        raise ValueError(f"no {level} {code!r}: import a roster first")
+    everything = SnapshotReach(True, frozenset(), frozenset(), frozenset(), frozenset())
+    try:
+        rows = live.read_live(None, span, reach=everything, **live.scope_of(level, found))
+    except live.NoWarehouseError:
+        raise ValueError("nothing imported yet: import data and run `upswing refresh`") from None
+    except WarehouseBusyError:
+        raise ValueError("an import or a refresh is writing; try again in a minute") from None
+    mine = [r for r in rows.entity_rows(level, code) if r.period_start == span.start]
+    return span.label, queries.lines_of(mine)
 
 
 def render_scorecard(level: str, entity: str, label: str, lines, fmt: str) -> str:

@@ -100,13 +100,9 @@ def _live_scorecard(level: str, code: str, text: str):
         raise ValueError(f"no {level} {code!r}: import a roster first")
     everything = SnapshotReach(True, frozenset(), frozenset(), frozenset(), frozenset())
     try:
-        rows = live.read_live(None, span, reach=everything, **live.scope_of(level, found))
-    except live.NoWarehouseError:
-        raise ValueError("nothing imported yet: import data and run `upswing refresh`") from None
+        return span.label, live.span_lines(None, level, found, span, reach=everything)
     except WarehouseBusyError:
         raise ValueError("an import or a refresh is writing; try again in a minute") from None
-    mine = [r for r in rows.entity_rows(level, code) if r.period_start == span.start]
-    return span.label, queries.lines_of(mine)
 
 
 def render_scorecard(level: str, entity: str, label: str, lines, fmt: str) -> str:

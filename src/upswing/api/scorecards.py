@@ -30,7 +30,6 @@ from upswing.scorecards.queries import (
     latest_period_of,
     lines_for_period,
     lines_for_range,
-    lines_of,
 )
 from upswing.scorecards.spans import (
     LiveSpan,
@@ -93,13 +92,9 @@ def _live_span(text: str) -> LiveSpan | None:
 
 def _live_lines(user, level: str, entity, span: LiveSpan) -> list[ScoreLine]:
     try:
-        found = live.read_live(user, span, **live.scope_of(level, entity))
-    except live.NoWarehouseError:
-        return []
+        return live.span_lines(user, level, entity, span)
     except WarehouseBusyError:
         raise HttpError(503, "An import or a refresh is writing; try again in a minute.") from None
-    rows = [r for r in found.entity_rows(level, entity.code) if r.period_start == span.start]
-    return lines_of(rows)
 
 
 def _lines(rows: QuerySet, period: str | None) -> tuple[str | None, list[ScoreLine]]:

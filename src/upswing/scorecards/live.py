@@ -22,6 +22,7 @@ from django.conf import settings
 
 from upswing.scorecards.access import SnapshotReach, snapshot_reach
 from upswing.scorecards.models import WHOLE_PARTS, Level, Part, ScorecardSnapshot
+from upswing.scorecards.queries import lines_of
 from upswing.scorecards.refresh import add_baselines, add_intervals, mark_split_agents, rollup
 from upswing.scorecards.refresh_scope import Scope, closure
 from upswing.scorecards.snapshot_writes import data_ends
@@ -166,3 +167,15 @@ def read_live(
         ends = data_ends(con, tuple(sorted(set(frame["program_id"].dropna()))))
     reach = reach or snapshot_reach(user)
     return LiveRows(span, [r for r in snapshots_of(frame, ends) if reach.allows(r)])
+
+
+def span_lines(user, level: str, entity, span: LiveSpan, *, reach: SnapshotReach | None = None):
+    """The entity's scorecard lines for `span`, as `user` (or `reach`) may read them; none
+    before anything was imported. Raises `evidence.WarehouseBusyError` while a write runs."""
+    try:
+        found = read_live(user, span, reach=reach, **scope_of(level, entity))
+    except NoWarehouseError:
+        return []
+    return lines_of(
+        [r for r in found.entity_rows(level, entity.code) if r.period_start == span.start]
+    )

@@ -18,6 +18,7 @@ import datetime as dt
 import enum
 import uuid
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -67,32 +68,66 @@ def record_event(
 
 def record_events(
     *, actor, role: str = "", events: Iterable[Mapping[str, Any]], reason: str = ""
-) -> list[AuditEvent]:
-    """Append many events at once (an import: one per record), inside the caller's transaction.
+) -> int:
+    """Append many events at once (an import: one per record), inside the caller's transaction;
+    returns how many.
 
     Each mapping holds `action` and any of `obj`, `object_type`, `object_id`, `changes`,
-    `reason`; the actor, role and request id are shared.
+    `reason`; the actor, role, request id and time are shared (one unit of work). The events
+    are built as plain rows, not model instances: an import of 20,000 agents writes 40,000.
     """
     using = router.db_for_write(AuditEvent)
     _require_atomic(using)
-    rows = [
-        _build(
-            actor,
-            spec["action"],
-            spec.get("obj"),
-            spec.get("object_type", ""),
-            spec.get("object_id", ""),
-            spec.get("changes"),
-            spec.get("reason", reason),
-            role,
-            None,
-        )
-        for spec in events
-    ]
+    user, label = _actor(actor)
+    shared = {
+        "at": timezone.now().astimezone(dt.UTC),
+        "actor_id": None if user is None else user.pk,
+        "actor_label": label,
+        "role": str(role),
+        "request_id": current_request_id(),
+    }
+    rows = [_row(shared, spec, reason) for spec in events]
     if rows:
         _chain(using, rows)
         _insert_many(using, rows)
-    return rows
+    return len(rows)
+
+
+@dataclass(slots=True)
+class _EventRow:
+    """An event of `record_events`: the stored columns, without a model instance."""
+
+    at: dt.datetime
+    actor_id: int | None
+    actor_label: str
+    role: str
+    action: str
+    object_type: str
+    object_id: str
+    changes: dict[str, list]
+    reason: str
+    request_id: str
+    seq: int = 0
+    prev_hash: str = ""
+    hash: str = ""
+
+
+def _row(shared: Mapping[str, Any], spec: Mapping[str, Any], reason: str) -> _EventRow:
+    if not spec.get("action"):
+        raise ValueError("an audit event needs an action")
+    obj = spec.get("obj")
+    object_type, object_id = spec.get("object_type", ""), spec.get("object_id", "")
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+    return _EventRow(
+        action=spec["action"],
+        object_type=object_type,
+        object_id=str(object_id),
+        changes=_serialise_changes(spec.get("changes") or {}),
+        reason=spec.get("reason", reason),
+        **shared,
+    )
 
 
 # Every stored column of an event but its id, in the order `_insert_many` writes them.
@@ -100,7 +135,7 @@ _COLUMNS = ("at", "actor", "actor_label", "role", "action", "object_type", "obje
             "changes", "reason", "request_id", "seq", "prev_hash", "hash")  # fmt: skip
 
 
-def _insert_many(using: str, events: list[AuditEvent]) -> None:
+def _insert_many(using: str, events: list[_EventRow]) -> None:
     """One parameterised INSERT run over every event. Only the time and the JSON diff need
     their field's conversion; the rest are plain text and integers (Django's bulk_create
     converts every value of every row through its field: most of the time of an import's
@@ -113,10 +148,11 @@ def _insert_many(using: str, events: list[AuditEvent]) -> None:
         f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608 - quoted identifiers
         f"VALUES ({', '.join(['%s'] * len(fields))})"
     )
-    at, changes = meta.get_field("at"), meta.get_field("changes")
+    prepare_at = _memoised(lambda at: meta.get_field("at").get_db_prep_save(at, connection))
+    changes = meta.get_field("changes")
     params = [
         (
-            at.get_db_prep_save(e.at, connection),
+            prepare_at(e.at),
             e.actor_id,
             e.actor_label,
             e.role,
@@ -134,6 +170,18 @@ def _insert_many(using: str, events: list[AuditEvent]) -> None:
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
+
+
+def _memoised(convert):
+    """`convert` called once per distinct value (the events of one call share their time)."""
+    seen: dict[Any, Any] = {}
+
+    def cached(value):
+        if value not in seen:
+            seen[value] = convert(value)
+        return seen[value]
+
+    return cached
 
 
 HIDDEN = "<hidden>"
@@ -190,7 +238,7 @@ def _build(actor, action, obj, object_type, object_id, changes, reason, role, re
     )
 
 
-def _chain(using: str, events: list[AuditEvent]) -> None:
+def _chain(using: str, events: list[AuditEvent] | list[_EventRow]) -> None:
     """Give events their place in the chain; the caller inserts them in this transaction.
 
     Appends are serialised: PostgreSQL by a transaction-scoped advisory lock, SQLite by its
@@ -248,8 +296,13 @@ def _serialise_changes(changes: Mapping[str, Any]) -> dict[str, list]:
     return out
 
 
+_JSON_AS_IS = frozenset({str, int, float, bool, type(None)})
+
+
 def jsonable(value: Any) -> Any:
     """A JSON-safe copy of a field value: dates as ISO text, decimals as exact text."""
+    if type(value) in _JSON_AS_IS:  # most values (checked first, for speed)
+        return value
     if isinstance(value, enum.Enum):  # before str: a StrEnum is a str
         return jsonable(value.value)
     if value is None or isinstance(value, bool | int | float | str):

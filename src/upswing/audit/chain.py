@@ -44,8 +44,13 @@ CHAINED_FIELDS = (
 MAX_PROBLEMS = 50
 
 
+_AS_IS = frozenset({str, int, bool, type(None)})
+
+
 def canonical(value: Any) -> Any:
     """The value as the chain sees it: the same whichever database stored it."""
+    if type(value) in _AS_IS:  # most values: text, numbers, None (checked first, for speed)
+        return value
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
             raise ValueError("audit times are aware datetimes")
@@ -57,6 +62,8 @@ def canonical(value: Any) -> Any:
     if isinstance(value, Mapping):
         return {str(k): canonical(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
+        if all(type(v) in _AS_IS for v in value):  # a diff's [before, after] of plain values
+            return list(value)
         return [canonical(v) for v in value]
     raise TypeError(f"cannot chain a {type(value).__name__}")
 

@@ -35,7 +35,13 @@ from upswing.stats import (
     wilson_interval_arrays,
     z_for_confidence,
 )
-from upswing.stats.student_t import ASYMPTOTIC_DF, _cornish_fisher_quantile, _newton_quantile
+from upswing.stats.student_t import (
+    ASYMPTOTIC_DF,
+    ONE_STEP_DF,
+    _cornish_fisher_quantile,
+    _newton_quantile,
+    _one_newton_step,
+)
 
 # Published reference values, each with its source (paper, table, or the package that
 # computes it); kept in the repo so a clean clone checks the statistics against them.
@@ -272,6 +278,12 @@ def test_t_quantile_agrees_with_printed_tables():
 @pytest.mark.parametrize("p", [0.9, 0.975, 0.9995, 0.999999])
 def test_asymptotic_t_quantile_agrees_with_the_exact_one(df, p):
     assert _cornish_fisher_quantile(p, df) == pytest.approx(_newton_quantile(p, df), rel=1e-11)
+
+
+@pytest.mark.parametrize("df", [ONE_STEP_DF, ONE_STEP_DF + 0.5, 47, 120, 333.5, ASYMPTOTIC_DF - 1])
+@pytest.mark.parametrize("p", [0.6, 0.9, 0.975, 0.9995, 0.999999])
+def test_one_newton_step_agrees_with_the_iteration(df, p):
+    assert _one_newton_step(p, df) == pytest.approx(_newton_quantile(p, df), rel=1e-12)
 
 
 def test_mean_interval_uses_student_t():

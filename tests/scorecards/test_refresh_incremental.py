@@ -232,6 +232,44 @@ def test_a_corrected_interaction_leaves_nothing_behind_with_its_old_agent(tmp_pa
     assert_incremental_equals_full()
 
 
+# --- the daily segments kept between refreshes ------------------------------------------------
+
+
+def test_a_team_change_made_outside_an_import_rebuilds_the_kept_segments(tmp_path, wh):
+    """A membership edited by hand marks no day: the kept segments of days nobody touched
+    still carry the old team, and the cache must notice (its fingerprint) and start again."""
+    load(tmp_path, "roster", roster())
+    load(tmp_path, "interactions", [interaction(f"T{k}", "A1", "P1", MON) for k in range(3)])
+    refresh(full=True)
+    Membership.objects.filter(agent__code="A1").update(team=Team.objects.get(code="T2"))
+    load(tmp_path, "interactions", [interaction("T9", "A1", "P1", MON + dt.timedelta(days=1))])
+
+    refresh()
+
+    assert stored("team", "T2") == {("", "T2", "P1"): 4.0}
+    assert stored("team", "T1") == {}
+    assert_incremental_equals_full()
+
+
+def test_kept_segments_left_half_rebuilt_are_rebuilt_by_the_next_refresh(tmp_path, wh):
+    from upswing.warehouse.connection import open_warehouse
+    from upswing.warehouse.segment_cache import STATE
+
+    load(tmp_path, "roster", roster())
+    load(tmp_path, "interactions", [interaction(f"H{k}", "A1", "P1", MON) for k in range(3)])
+    refresh(full=True)
+    with open_warehouse(wh) as warehouse:  # a rebuild cut off after forgetting its fingerprint
+        session = warehouse.session()
+        session.run(f"DELETE FROM {STATE}")
+        session.run("DELETE FROM segments_calls")
+    load(tmp_path, "interactions", [interaction("H9", "A1", "P1", MON + dt.timedelta(days=1))])
+
+    refresh()
+
+    assert stored("agent", "A1") == {("", "T1", "P1"): 4.0}
+    assert_incremental_equals_full()
+
+
 # --- partial periods ----------------------------------------------------------------------------
 
 

@@ -116,6 +116,12 @@ class ScorecardSnapshot(models.Model):
         indexes = [
             models.Index(fields=["program_code", "period_kind", "period_start", "level"]),
             models.Index(fields=["team_code", "period_kind", "period_start", "level"]),
+            # The few rows of periods still filling up, found without reading the others.
+            models.Index(
+                fields=["program_code", "period_kind", "period_start"],
+                condition=Q(partial=True),
+                name="snapshot_partial",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -33,6 +33,7 @@ from upswing.targets import statuses as target_lookup
 from upswing.warehouse import kpis
 from upswing.warehouse.connection import Warehouse, open_warehouse
 from upswing.warehouse.measures import MEASURES, Measure, Source
+from upswing.warehouse.segment_cache import SegmentCache
 from upswing.warehouse.segments import daily_segments, sd_from_sums
 
 
@@ -54,25 +55,38 @@ def refresh(*, full: bool = False) -> RefreshResult:
         sync_events(wh)
         batches = dirty_batches(wh)
         scope = full_scope() if full else dirty_scope(wh)
+        cache = SegmentCache(wh.ibis, wh.session().run)
+        if not cache.supported(wh.ibis):
+            cache = None
+        elif scope.programs or scope.touched:
+            cache.bring_up_to_date(None if full else scope.touched)
         written = 0
         if scope.programs:
-            frame = compute_snapshots(wh, scope)
-            written = replace_snapshots(frame, scope)
-            mark_partial_periods(data_ends(wh.ibis, scope.programs))
+            frame = compute_snapshots(wh, scope, cache)
+            ends = data_ends(wh.ibis, scope.programs, cache)
+            written = replace_snapshots(frame, scope, ends)
+            mark_partial_periods(ends)
         consume_dirty_days(wh, batches)
     return RefreshResult(scope, written, full)
 
 
-def compute_snapshots(wh: Warehouse, scope: Scope) -> pd.DataFrame:
-    """The snapshot rows of `scope`: read the daily segments of the facts once (one query a
-    source), then sum them into every level, period and part."""
+def compute_snapshots(
+    wh: Warehouse, scope: Scope, cache: SegmentCache | None = None
+) -> pd.DataFrame:
+    """The snapshot rows of `scope`: read the daily segments once (one query a source; from
+    the up-to-date `cache` when there is one, else from the facts), then sum them into every
+    level, period and part."""
     fact_scope = kpis.Scope(
         programs=scope.programs if scope.agents is not None else None,
         agents=scope.agents,
         ranges=_day_ranges(scope.periods) if scope.periods is not None else None,
     )
     segments = {
-        source: daily_segments(wh.ibis, source, fact_scope).to_pyarrow().to_pandas()
+        source: (
+            cache.read(source, fact_scope) if cache else daily_segments(wh.ibis, source, fact_scope)
+        )
+        .to_pyarrow()
+        .to_pandas()
         for source in Source
     }
     frames = []

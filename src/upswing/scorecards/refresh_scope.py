@@ -29,6 +29,8 @@ class Scope:
     until: dt.date | None
     periods: dict[PeriodKind, tuple[dt.date, ...]] | None = None
     agents: tuple[str, ...] | None = None
+    # The local days whose facts changed (None: not known, e.g. a roster change, or all).
+    touched: tuple[dt.date, ...] | None = None
 
 
 def sync_dimensions(wh: Warehouse) -> None:
@@ -104,7 +106,7 @@ def dirty_scope(wh: Warehouse) -> Scope:
     day without date) recomputes its programs' every period."""
     rows = reads.dirty_days(wh.ibis).to_pyarrow().to_pylist()
     if not rows:
-        return Scope((), None, None)
+        return Scope((), None, None, touched=())
     programs = {r["program_id"] for r in rows if r["program_id"]}
     agents = {r["agent_id"] for r in rows if r["agent_id"]}
     days = {r["local_date"] for r in rows}
@@ -119,9 +121,10 @@ def dirty_scope(wh: Warehouse) -> Scope:
         since = min(min(p) for p in periods.values())
         until = max(period_of(k, max(p)).end for k, p in periods.items())
     programs, agents = closure(wh.ibis, programs, agents, since, until)
+    touched = None if None in days else tuple(sorted(days))
     if programs >= set(Program.objects.values_list("code", flat=True)):
-        return Scope(tuple(sorted(programs)), since, until, periods, None)  # every agent
-    return Scope(tuple(sorted(programs)), since, until, periods, tuple(sorted(agents)))
+        return Scope(tuple(sorted(programs)), since, until, periods, None, touched)  # every agent
+    return Scope(tuple(sorted(programs)), since, until, periods, tuple(sorted(agents)), touched)
 
 
 def closure(

@@ -10,10 +10,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from upswing.org.models import Program
-from upswing.performance.models import ScorecardSnapshot
+from upswing.performance.models import WHOLE_PARTS, ScorecardSnapshot
 from upswing.periods import PeriodKind, period_of
 from upswing.scorecards.refresh_scope import Scope
 from upswing.warehouse import kpis, reads
+from upswing.warehouse.segment_cache import SegmentCache
+from upswing.warehouse.sql import literal
 
 SNAPSHOT_COLUMNS = (
     "level",
@@ -38,8 +40,16 @@ SNAPSHOT_COLUMNS = (
 )
 
 
-def replace_snapshots(frame: pd.DataFrame, scope: Scope) -> int:
-    """Delete the rows `scope` recomputes and insert `frame` in their place, atomically."""
+def replace_snapshots(
+    frame: pd.DataFrame, scope: Scope, ends: dict[str, dt.date] | None = None
+) -> int:
+    """Put `frame` in place of the rows `scope` recomputes, atomically; `ends` (each
+    program's last day of data) marks the rows of periods still filling up.
+
+    Everything recomputed: the table is emptied and refilled. Otherwise the whole rows
+    (unique by their key) are updated in place where they exist, which leaves the indexes
+    alone (a night's day rewrites its week and month, nearly all rows already there); the
+    parts are replaced; and the scope's rows the frame no longer has are deleted."""
     now = timezone.now()
     with transaction.atomic():
         everything = (
@@ -50,33 +60,38 @@ def replace_snapshots(frame: pd.DataFrame, scope: Scope) -> int:
         if everything:  # an unfiltered delete: SQLite empties the table without a scan
             ScorecardSnapshot.objects.all()._raw_delete(ScorecardSnapshot.objects.db)
         else:
-            _delete_scope(scope)
-        if frame.empty:
-            return 0
-        _insert_rows(frame, now)
+            _delete_scope(scope, ~Q(part__in=WHOLE_PARTS))
+        if not frame.empty:
+            _insert_rows(frame, now, ends or {}, update_existing=not everything)
+        if not everything:
+            _delete_scope(scope, Q(part__in=WHOLE_PARTS) & ~Q(refreshed_at=now))
     return len(frame)
 
 
-def _delete_scope(scope: Scope) -> None:
+def _delete_scope(scope: Scope, which: Q) -> None:
+    """Delete the `which` rows of the scope's periods: its programs' rows, and its agents'
+    rows whatever their program. Without a list of agents the scope holds every program,
+    and every row carries its program: the program index finds them all."""
     owned = Q(program_code__in=scope.programs)
     if scope.agents is not None:
         for start in range(0, len(scope.agents), 500):
             agents = scope.agents[start : start + 500]
             owned |= Q(level=kpis.Level.AGENT.value, entity_code__in=agents)
-    elif scope.programs:
-        owned |= Q(level=kpis.Level.AGENT.value)
     for kind in (PeriodKind.WEEK, PeriodKind.MONTH):
-        rows = ScorecardSnapshot.objects.filter(owned, period_kind=kind.value)
+        rows = ScorecardSnapshot.objects.filter(owned, which, period_kind=kind.value)
         if scope.periods is not None:
             rows = rows.filter(period_start__in=scope.periods[kind])
         rows._raw_delete(rows.db)
 
 
-def data_ends(con, programs: tuple[str, ...]) -> dict[str, dt.date]:
+def data_ends(
+    con, programs: tuple[str, ...], cache: SegmentCache | None = None
+) -> dict[str, dt.date]:
     """The last local day with facts (interactions or QA) of each of these programs (`con`:
-    the warehouse's Ibis backend)."""
+    the warehouse's Ibis backend), read from the up-to-date segment `cache` if given."""
     ends: dict[str, dt.date] = {}
-    for last in reads.last_days_with_facts(con, programs):
+    lasts = cache.last_days(programs) if cache else reads.last_days_with_facts(con, programs)
+    for last in lasts:
         for r in last.to_pyarrow().to_pylist():
             if r["last"] is not None:
                 ends[r["program_id"]] = max(ends.get(r["program_id"], r["last"]), r["last"])
@@ -85,7 +100,10 @@ def data_ends(con, programs: tuple[str, ...]) -> dict[str, dt.date]:
 
 def mark_partial_periods(ends: dict[str, dt.date]) -> None:
     """Flag the snapshots whose period runs past their program's last day of data (a week
-    or month still filling up), and clear the flag of periods now complete."""
+    or month still filling up), and clear the flag of periods now complete. The rows a
+    refresh wrote were flagged as they went in (`replace_snapshots`); this catches the others
+    of these programs (both updates read an index: the periods from the first partial one
+    on, and the partial rows)."""
     with transaction.atomic():
         for program, last in ends.items():
             for kind in (PeriodKind.WEEK, PeriodKind.MONTH):
@@ -95,11 +113,32 @@ def mark_partial_periods(ends: dict[str, dt.date]) -> None:
                 rows.filter(period_start__lt=first_partial, partial=True).update(partial=False)
 
 
-def _insert_rows(frame: pd.DataFrame, now: dt.datetime) -> None:
+def partial_flags(frame: pd.DataFrame, ends: dict[str, dt.date]) -> pd.Series:
+    """Whether each row's period runs past its program's last day of data (a program
+    without data: never)."""
+    flags = pd.Series(False, index=frame.index)
+    for (kind, program), rows in frame.groupby(["period_kind", "program_id"]).groups.items():
+        if program in ends:
+            first_partial = period_of(kind, ends[program] + dt.timedelta(days=1)).start
+            flags[rows] = frame.loc[rows, "period_start"] >= first_partial
+    return flags
+
+
+# A whole row's key: the columns of the unique constraint, under its condition.
+_KEY = ("level", "entity_code", "period_kind", "period_start", "metric")
+_WHOLE = ", ".join(literal(part) for part in WHOLE_PARTS)
+
+
+def _insert_rows(
+    frame: pd.DataFrame, now: dt.datetime, ends: dict[str, dt.date], *, update_existing: bool
+) -> None:
     table = ScorecardSnapshot._meta.db_table
     columns = ", ".join(SNAPSHOT_COLUMNS)
     placeholders = ", ".join(["%s"] * len(SNAPSHOT_COLUMNS))
     sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
+    if update_existing:  # both SQLite and PostgreSQL infer the partial unique index
+        updated = ", ".join(f"{c} = excluded.{c}" for c in SNAPSHOT_COLUMNS if c not in _KEY)
+        sql += f" ON CONFLICT ({', '.join(_KEY)}) WHERE part IN ({_WHOLE}) DO UPDATE SET {updated}"
     out = pd.DataFrame(
         {
             "level": frame["level"],
@@ -119,13 +158,15 @@ def _insert_rows(frame: pd.DataFrame, now: dt.datetime) -> None:
             "kpi_target": frame["kpi_target"],
             "status": frame["status"],
             "part": frame["part"],
-            "partial": False,  # set by mark_partial_periods
+            "partial": partial_flags(frame, ends),
         }
     )
     # In the unique index's order, B-tree inserts become appends (several times faster).
     out = out.sort_values(["level", "entity_code", "period_kind", "period_start", "metric", "part"])
     out = out.astype(object).where(out.notna(), None)
-    rows = [(*row, now) for row in out.itertuples(index=False, name=None)]
+    # Stored as the ORM stores it, so that `refreshed_at=now` finds exactly these rows.
+    stamp = ScorecardSnapshot._meta.get_field("refreshed_at").get_db_prep_value(now, connection)
+    rows = [(*row, stamp) for row in out.itertuples(index=False, name=None)]
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             # A larger page cache for this bulk write keeps the indexes in memory.

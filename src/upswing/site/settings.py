@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "upswing.quality",
     "upswing.governance",
     "upswing.connectors",
+    "upswing.sources",
     "upswing.today",
     "upswing.tables",
     "django_tasks",

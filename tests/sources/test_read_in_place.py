@@ -1,0 +1,128 @@
+"""A table that already lives in the warehouse, read in place as interactions: mapped with
+the file mappings' language, read past its watermark, checked like an import (a bad row is
+left out and reported, never stops the read), on DuckDB and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from tests.scorecards.refresh_data import load, roster
+from tests.scorecards.test_refresh_incremental import assert_incremental_equals_full
+
+from upswing.performance.models import ScorecardSnapshot
+from upswing.scorecards.refresh import refresh
+from upswing.sources.models import WarehouseSource
+from upswing.sources.service import add_source, read_sources
+from upswing.warehouse.connection import open_warehouse
+
+from .conftest import DEFINITION, call, put_calls
+
+pytestmark = pytest.mark.django_db
+
+MON = dt.date(2026, 3, 2)
+T0 = dt.datetime(2026, 3, 5, 12, 0, tzinfo=dt.UTC)  # when the CRM wrote its rows
+
+
+def at(day: dt.date, hour: int = 18) -> dt.datetime:
+    """`hour` UTC on `day`: 10:00 in Los Angeles (P1), the same local day."""
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=dt.UTC)
+
+
+def facts(url: str) -> dict[str, tuple]:
+    with open_warehouse(url) as wh:
+        rows = wh.ibis.table("interactions").to_pyarrow().to_pylist()
+    return {
+        r["interaction_id"]: (r["source"], r["agent_id"], r["program_id"], r["local_date"],
+                              r["handle_seconds"], r["wait_seconds"], r["resolved"])
+        for r in rows
+    }  # fmt: skip
+
+
+def volume(entity: str) -> dict:
+    rows = ScorecardSnapshot.objects.filter(
+        entity_code=entity, metric="volume", period_kind="week", period_start=MON, part=""
+    )
+    return {(r.level, r.team_code): r.value for r in rows}
+
+
+def test_the_rows_of_a_table_become_interactions_with_their_mapping(tmp_path, wh):
+    load(tmp_path, "roster", roster())
+    put_calls(wh, [
+        call("C1", "A1", "P1", at(MON), T0, talk_min=4.5, queue_s=30, outcome="resolved"),
+        call("C2", "A1", None, at(MON), T0, talk_min=None, queue_s=None, outcome="Open"),
+    ])  # fmt: skip
+    add_source("crm_calls", DEFINITION)
+
+    [outcome] = read_sources()
+
+    assert (outcome.rows_read, outcome.inserted, outcome.left_out, outcome.error) == (2, 2, 0, "")
+    assert facts(wh) == {
+        "C1": ("test", "A1", "P1", MON, 270.0, 30.0, True),
+        "C2": ("test", "A1", "P1", MON, None, None, False),  # program: the agent's
+    }
+    assert WarehouseSource.objects.get().watermark == T0.isoformat()
+
+
+def test_a_refresh_reads_only_the_rows_past_the_watermark(tmp_path, wh):
+    load(tmp_path, "roster", roster())
+    put_calls(wh, [call(f"C{k}", "A1", "P1", at(MON), T0) for k in range(3)])
+    add_source("crm_calls", DEFINITION)
+    read_sources()
+    refresh()
+    assert volume("A1") == {("agent", "T1"): 3.0}
+
+    # Nothing new: only the rows at the watermark itself are read again, unchanged.
+    [again] = read_sources()
+    assert (again.rows_read, again.inserted, again.updated, again.unchanged) == (3, 0, 0, 3)
+    assert not refresh().scope.programs  # nothing to recompute
+
+    # The CRM moves C1 to A4 of P2 and adds C9: two rows past the watermark (read with the
+    # two still at the old one, C0 and C2, which are unchanged).
+    later = T0 + dt.timedelta(hours=1)
+    put_calls(wh, [
+        call("C1", "A4", "P2", at(MON, 3), later),
+        call("C9", "A2", "P1", at(MON), later),
+    ])  # fmt: skip
+    [moved] = read_sources()
+
+    assert (moved.rows_read, moved.inserted, moved.updated, moved.unchanged) == (4, 1, 1, 2)
+    result = refresh()
+    assert set(result.scope.programs) == {"P1", "P2"}
+    assert volume("A1") == {("agent", "T1"): 2.0}
+    assert volume("A4") == {("agent", "T3"): 1.0}
+    assert volume("T1") == {("team", "T1"): 3.0}  # A1's two and A2's one
+    assert_incremental_equals_full()
+
+
+def test_a_bad_row_is_left_out_and_reported_and_the_others_are_read(tmp_path, wh):
+    load(tmp_path, "roster", roster())
+    put_calls(wh, [
+        call("G1", "A1", "P1", at(MON), T0),
+        call("B1", "NOBODY", "P1", at(MON), T0),
+        call("B2", "A2", "P1", at(MON), T0, outcome="maybe"),
+        call("B3", "A2", "P1", at(MON), T0, talk_min=-1.0),
+        call("B4", "A3", "P9", at(MON), T0),
+    ])  # fmt: skip
+    add_source("crm_calls", DEFINITION)
+
+    [outcome] = read_sources()
+
+    assert (outcome.rows_read, outcome.inserted, outcome.left_out) == (5, 1, 4)
+    assert set(facts(wh)) == {"G1"}
+    reasons = {line.split(": ")[1] + ": " + line.split(": ")[2] for line in outcome.problems}
+    assert reasons == {
+        "agent_id: unknown agent",
+        "resolved: not a yes/no value (true/false, yes/no, y/n, 1/0)",
+        "handle_seconds: negative seconds",
+        "program_id: unknown program (not in the roster)",
+    }
+    assert all(line.startswith("crm_calls: ") for line in outcome.problems)
+    # The watermark moved on: a row fixed at the source gets a new one and is read then.
+    put_calls(wh, [call("B1", "A1", "P1", at(MON), T0 + dt.timedelta(minutes=5))])
+    [fixed] = read_sources()
+    assert (fixed.rows_read, fixed.inserted, fixed.unchanged) == (5, 1, 1)
+    assert fixed.left_out == 3  # the rows at the old watermark, read once more with it
+    assert set(facts(wh)) == {"G1", "B1"}
+    [quiet] = read_sources()
+    assert (quiet.rows_read, quiet.unchanged, quiet.left_out, quiet.problems) == (1, 1, 0, [])

@@ -21,6 +21,7 @@ CALLS = pa.schema(
         "talk_min": pa.float64(),
         "queue_s": pa.int64(),
         "outcome": pa.string(),
+        "answered": pa.bool_(),
         "updated_at": pa.timestamp("us", tz="UTC"),
     }
 )
@@ -40,6 +41,7 @@ started_at = "started"
 handle_seconds = { from = "talk_min", unit = "minutes" }
 wait_seconds = "queue_s"
 resolved = { from = "outcome", map = { resolved = "true", open = "false" } }
+answered = "answered"
 channel = { value = "voice" }
 """
 
@@ -89,6 +91,7 @@ def call(
     talk_min: float | None = 5.0,
     queue_s: int | None = 12,
     outcome: str | None = "resolved",
+    answered: bool | None = True,
 ) -> dict:
     return {
         "call_id": call_id,
@@ -98,5 +101,26 @@ def call(
         "talk_min": talk_min,
         "queue_s": queue_s,
         "outcome": outcome,
+        "answered": answered,
         "updated_at": updated,
     }
+
+
+def as_call(row: dict, updated: dt.datetime) -> dict:
+    """An interaction row of a canonical file (tests.scorecards.refresh_data) as the CRM's."""
+
+    def number(text: str) -> float | None:
+        return float(text) if text else None
+
+    handle, wait = number(row["handle_seconds"]), number(row["wait_seconds"])
+    return call(
+        row["interaction_id"],
+        row["agent_id"],
+        row["program_id"],
+        dt.datetime.fromisoformat(row["started_at"]),
+        updated,
+        talk_min=None if handle is None else handle / 60,
+        queue_s=None if wait is None else int(wait),
+        outcome={"true": "resolved", "false": "open"}.get(row["resolved"]),
+        answered={"true": True, "false": False}.get(row["answered"]),
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pyarrow as pa
 import pytest
 from tests.scorecards.refresh_data import load, roster
 from tests.scorecards.test_refresh_incremental import assert_incremental_equals_full
@@ -14,7 +15,7 @@ from upswing.performance.models import ScorecardSnapshot
 from upswing.scorecards.refresh import refresh
 from upswing.sources.models import WarehouseSource
 from upswing.sources.service import add_source, read_sources
-from upswing.warehouse.connection import open_warehouse
+from upswing.warehouse.connection import connect, open_warehouse
 
 from .conftest import DEFINITION, call, put_calls
 
@@ -126,3 +127,73 @@ def test_a_bad_row_is_left_out_and_reported_and_the_others_are_read(tmp_path, wh
     assert set(facts(wh)) == {"G1", "B1"}
     [quiet] = read_sources()
     assert (quiet.rows_read, quiet.unchanged, quiet.left_out, quiet.problems) == (1, 1, 0, [])
+
+
+SURVEYS = """
+source = "test"
+
+[table]
+name = "crm_ratings"
+watermark = "rated_at"
+
+[surveys.columns]
+interaction_id = "call_id"
+kind = { value = "csat" }
+score = { from = "stars", scale = [1, 10] }
+"""
+
+LOCAL_VIEW = """
+[table]
+name = "calls_local"
+watermark = "seq"
+
+[interactions.columns]
+interaction_id = "call_id"
+agent_id = "agent"
+started_at = "started_local"
+"""
+
+
+def test_a_view_with_local_times_and_a_survey_table_are_read_like_files(tmp_path, wh):
+    """A view is read like a table; a timestamp without zone is the program's local time (as
+    in a file); a numeric watermark works; surveys find the calls of the same source."""
+    load(tmp_path, "roster", roster())
+    put_calls(wh, [call("C1", "A1", "P1", at(MON), T0)])
+    con = connect(wh)
+    try:
+        # 23:30 on Sunday 1 March in Los Angeles: the local day is Sunday, the UTC day Monday.
+        con.raw_sql(
+            "CREATE VIEW calls_local AS SELECT 'L1' AS call_id, 'A2' AS agent, "
+            "CAST('2026-03-01 23:30:00' AS TIMESTAMP) AS started_local, 7 AS seq"
+        )
+        con.create_table(
+            "crm_ratings",
+            pa.table(
+                {"call_id": ["C1", "C404"], "stars": [10, 4], "rated_at": [T0, T0]},
+                schema=pa.schema(
+                    {
+                        "call_id": pa.string(),
+                        "stars": pa.int32(),
+                        "rated_at": pa.timestamp("us", tz="UTC"),
+                    }
+                ),
+            ),
+        )
+    finally:
+        con.disconnect()
+    add_source("crm_ratings", SURVEYS)  # added first, read after the calls all the same
+    add_source("crm_calls", DEFINITION)
+    add_source("calls_local", LOCAL_VIEW)
+
+    outcomes = {o.source: o for o in read_sources()}
+
+    assert [o.source for o in outcomes.values()] == ["calls_local", "crm_calls", "crm_ratings"]
+    assert facts(wh)["L1"][1:4] == ("A2", "P1", dt.date(2026, 3, 1))
+    assert outcomes["calls_local"].inserted == 1
+    ratings = outcomes["crm_ratings"]
+    assert (ratings.inserted, ratings.left_out) == (1, 1)
+    assert "interaction_id: unknown interaction" in ratings.problems[0]
+    with open_warehouse(wh) as opened:
+        [survey] = opened.ibis.table("surveys").to_pyarrow().to_pylist()
+    assert (survey["source"], survey["interaction_id"], survey["score"]) == ("test", "C1", 5.0)
+    assert WarehouseSource.objects.get(name="calls_local").watermark == "7"

@@ -53,11 +53,13 @@ def test_the_rows_of_a_table_become_interactions_with_their_mapping(tmp_path, wh
         call("C1", "A1", "P1", at(MON), T0, talk_min=4.5, queue_s=30, outcome="resolved"),
         call("C2", "A1", None, at(MON), T0, talk_min=None, queue_s=None, outcome="Open"),
     ])  # fmt: skip
+    put_calls(wh, [call("C3", "A1", "P1", at(MON), None)])  # no watermark: never read
     add_source("crm_calls", DEFINITION)
 
     [outcome] = read_sources()
 
     assert (outcome.rows_read, outcome.inserted, outcome.left_out, outcome.error) == (2, 2, 0, "")
+    assert outcome.describe().endswith("; 1 row(s) not read: their watermark is empty")
     assert facts(wh) == {
         "C1": ("test", "A1", "P1", MON, 270.0, 30.0, True),
         "C2": ("test", "A1", "P1", MON, None, None, False),  # program: the agent's

@@ -155,6 +155,7 @@ class TableRead:
     left_out: int
     problems: Problems
     watermark: str | None  # None: no rows, keep the one there was
+    without_watermark: int = 0  # rows not read for an empty watermark (first read only)
 
 
 def read_source(wh: Warehouse, source: SourceDefinition, since: str | None) -> TableRead:
@@ -163,11 +164,11 @@ def read_source(wh: Warehouse, source: SourceDefinition, since: str | None) -> T
     t = source_table(wh.ibis, source.table, source.schema)
     changed: ChangedRows = read_changed(t, source.columns, source.watermark, since)
     if changed.rows.num_rows == 0:
-        return TableRead(0, 0, 0, 0, 0, Problems((), 0), None)
+        return TableRead(0, 0, 0, 0, 0, Problems((), 0), None, changed.without_watermark)
     counts, left_out, problems = _check_and_merge(wh, source, changed.rows)
     return TableRead(
         changed.rows.num_rows, counts.inserted, counts.updated, counts.unchanged, left_out,
-        problems, changed.watermark,
+        problems, changed.watermark, changed.without_watermark,
     )  # fmt: skip
 
 

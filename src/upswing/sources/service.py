@@ -33,6 +33,7 @@ class ReadOutcome:
     unchanged: int = 0
     left_out: int = 0
     problems: list[str] = field(default_factory=list)  # one line per column and reason
+    without_watermark: int = 0  # rows never read: their watermark is empty
     error: str = ""  # the source could not be read at all (nothing changed)
 
     def describe(self) -> str:
@@ -44,6 +45,8 @@ class ReadOutcome:
         )
         if self.left_out:
             text += f", {self.left_out} left out for their problems"
+        if self.without_watermark:
+            text += f"; {self.without_watermark} row(s) not read: their watermark is empty"
         return text
 
     def as_dict(self) -> dict:
@@ -129,6 +132,7 @@ def _read_one(wh, source: WarehouseSource) -> ReadOutcome:
             source.name, read.rows_read, read.inserted, read.updated, read.unchanged,
             read.left_out,
             [format_group(source.name, "row", g) for g in read.problems.groups],
+            read.without_watermark,
         )  # fmt: skip
         if read.watermark is not None:
             source.watermark = read.watermark

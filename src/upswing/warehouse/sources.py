@@ -28,6 +28,7 @@ class SourceTableError(LookupError):
 class ChangedRows:
     rows: pa.Table  # the columns asked for, in watermark order
     watermark: Watermark | None  # the greatest watermark read (None: no rows)
+    without_watermark: int = 0  # rows never read for an empty watermark (counted first time)
 
 
 def source_table(con: ibis.BaseBackend, table: str, schema: str | None = None) -> ir.Table:
@@ -57,11 +58,13 @@ def watermark_type_ok(t: ir.Table, column: str) -> bool:
 def changed_since(
     t: ir.Table, columns: list[str], watermark: str, since: Watermark | None
 ) -> ir.Table:
-    """The `columns` of the rows whose `watermark` is at or past `since` (every row when
-    None), in watermark order. At, not only past: a row written later with the same value
-    as the last one read is not missed (rows read again are merged unchanged)."""
+    """The `columns` of the rows whose `watermark` is at or past `since` (every row with a
+    watermark when None), in watermark order. At, not only past: a row written later with
+    the same value as the last one read is not missed (rows read again merge unchanged)."""
     wanted = list(dict.fromkeys([*columns, watermark]))
-    if since is not None:
+    if since is None:
+        t = t.filter(t[watermark].notnull())
+    else:
         t = t.filter(t[watermark] >= _typed(t[watermark].type(), since))
     return t.select(*wanted).order_by(watermark)
 
@@ -70,9 +73,11 @@ def read_changed(
     t: ir.Table, columns: list[str], watermark: str, since: Watermark | None
 ) -> ChangedRows:
     rows = changed_since(t, columns, watermark, since).to_pyarrow()
+    # A row without a watermark is never read: said once, on the first read.
+    unread = int(t.filter(t[watermark].isnull()).count().execute()) if since is None else 0
     if rows.num_rows == 0:
-        return ChangedRows(rows, None)
-    return ChangedRows(rows, _as_text(pc.max(rows.column(watermark)).as_py()))
+        return ChangedRows(rows, None, unread)
+    return ChangedRows(rows, _as_text(pc.max(rows.column(watermark)).as_py()), unread)
 
 
 def _typed(kind: dtypes.DataType, text: Watermark) -> ir.Scalar:

@@ -17,7 +17,7 @@ from upswing.sources.models import WarehouseSource
 from upswing.sources.service import add_source, read_sources
 from upswing.warehouse.connection import connect, open_warehouse
 
-from .conftest import DEFINITION, call, put_calls
+from .conftest import CALLS, DEFINITION, call, put_calls
 
 pytestmark = pytest.mark.django_db
 
@@ -199,3 +199,46 @@ def test_a_view_with_local_times_and_a_survey_table_are_read_like_files(tmp_path
         [survey] = opened.ibis.table("surveys").to_pyarrow().to_pylist()
     assert (survey["source"], survey["interaction_id"], survey["score"]) == ("test", "C1", 5.0)
     assert WarehouseSource.objects.get(name="calls_local").watermark == "7"
+
+
+def test_a_table_in_another_schema_is_named_with_it(tmp_path, wh):
+    load(tmp_path, "roster", roster())
+    con = connect(wh)
+    try:
+        con.raw_sql("CREATE SCHEMA crm")
+        con.raw_sql(
+            "CREATE TABLE crm.calls AS SELECT 'S1' AS call_id, 'A3' AS agent, "
+            "CAST('2026-03-02 10:00:00' AS TIMESTAMP) AS started_local, 1 AS seq"
+        )
+    finally:
+        con.disconnect()
+    definition = LOCAL_VIEW.replace('name = "calls_local"', 'name = "calls"\nschema = "crm"')
+    add_source("crm_calls", definition)
+
+    [outcome] = read_sources()
+
+    assert (outcome.inserted, outcome.error) == (1, "")
+    assert facts(wh)["S1"][1:4] == ("A3", "P1", MON)
+
+
+def test_a_table_that_appends_a_row_per_change_counts_its_latest_row(tmp_path, wh):
+    load(tmp_path, "roster", roster())
+    con = connect(wh)
+    try:
+        con.create_table("crm_calls", schema=CALLS)
+        con.insert("crm_calls", pa.Table.from_pylist([
+            call("C1", "A1", "P1", at(MON), T0),
+            call("C1", "A2", "P1", at(MON), T0 + dt.timedelta(minutes=1), outcome="open"),
+            call("C2", "A1", "P1", at(MON), T0),
+        ], schema=CALLS))  # fmt: skip
+    finally:
+        con.disconnect()
+    add_source("crm_calls", DEFINITION)
+
+    [outcome] = read_sources()
+
+    assert (outcome.rows_read, outcome.inserted, outcome.left_out, outcome.problems) == (
+        3, 2, 0, []
+    )  # fmt: skip
+    assert facts(wh)["C1"][1:3] == ("A2", "P1")
+    assert facts(wh)["C1"][-1] is False

@@ -23,6 +23,7 @@ from upswing.ingest.mapping import (
     KindMapping,
     MappingError,
     compile_mapping,
+    ident,
     parse_mapping,
 )
 from upswing.ingest.readers import read_arrow
@@ -172,6 +173,16 @@ def read_source(wh: Warehouse, source: SourceDefinition, since: str | None) -> T
     )  # fmt: skip
 
 
+def _latest_of_each_key(sql: str, kind: Kind) -> str:
+    """The mapped rows, one per key: a table that appends a row per change holds a key more
+    than once, and its latest row (the last in watermark order) is the one that counts."""
+    keys = ", ".join(ident(k) for k in kind.key)
+    return (
+        f"SELECT * FROM ({sql}) QUALIFY row_number() OVER (PARTITION BY {keys} "
+        "ORDER BY _line DESC) = 1"
+    )
+
+
 def _check_and_merge(
     wh: Warehouse, source: SourceDefinition, rows: pa.Table
 ) -> tuple[UpsertCounts, int, Problems]:
@@ -182,6 +193,7 @@ def _check_and_merge(
     writers.register_references(con, wh, source.kind)
     raw = read_arrow(con, rows.select(source.columns))
     sql, mapping_checks = compile_mapping(source.mapping, source.kind, raw.columns, raw.relation)
+    sql = _latest_of_each_key(sql, source.kind)
     all_checks = validate.build_stage(
         con, source.kind, sql, {r.target for r in source.mapping.rules}, source=source.fact_source,
         optional=MAY_LEAVE_OUT.get(source.kind.name, frozenset()), mapping_checks=mapping_checks,

@@ -31,7 +31,9 @@ def sources() -> None:
     "--replace", is_flag=True, help="redefine an existing source (read again from the start)"
 )
 def add(name: str, path: Path, replace: bool) -> None:
-    """Declare the source NAME; its table and columns are checked now, read at the next refresh."""
+    """Declare the source NAME from its TOML definition.
+
+    Its table and columns are checked now; its rows are read at the next refresh."""
     from upswing.boot import setup_django
 
     setup_django()
@@ -53,7 +55,7 @@ def add(name: str, path: Path, replace: bool) -> None:
 
 @sources.command("list")
 def list_sources() -> None:
-    """The sources, their table, kind, watermark and last read."""
+    """The sources: table, kind, watermark, last read."""
     from upswing.boot import setup_django
 
     setup_django()
@@ -81,7 +83,9 @@ def list_sources() -> None:
 @sources.command()
 @click.argument("names", nargs=-1)
 def read(names: tuple[str, ...]) -> None:
-    """Read the rows past each source's watermark now (all sources, or NAMES), without a refresh."""
+    """Read the sources' new rows now, without a refresh.
+
+    Every source, or those NAMES: the rows past each one's watermark are checked and merged."""
     from upswing.boot import setup_django
 
     setup_django()
@@ -101,7 +105,9 @@ def read(names: tuple[str, ...]) -> None:
 @sources.command()
 @click.argument("name")
 def remove(name: str) -> None:
-    """Forget the source NAME (the facts it brought stay in the warehouse)."""
+    """Forget a source (its facts stay).
+
+    The facts the source NAME brought stay in the warehouse."""
     from upswing.boot import setup_django
 
     setup_django()

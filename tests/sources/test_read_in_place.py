@@ -11,6 +11,7 @@ import pytest
 from tests.scorecards.refresh_data import load, roster
 from tests.scorecards.test_refresh_incremental import assert_incremental_equals_full
 
+from upswing.ingest.tables import SourceError
 from upswing.performance.models import ScorecardSnapshot
 from upswing.scorecards.refresh import refresh
 from upswing.sources.models import WarehouseSource
@@ -242,3 +243,70 @@ def test_a_table_that_appends_a_row_per_change_counts_its_latest_row(tmp_path, w
     )  # fmt: skip
     assert facts(wh)["C1"][1:3] == ("A2", "P1")
     assert facts(wh)["C1"][-1] is False
+
+
+QA = """
+source = "test"
+
+[table]
+name = "qa_form_rows"
+watermark = "changed"
+
+[qa.columns]
+evaluation_id = "form"
+interaction_id = "call_id"
+agent_id = "agent"
+evaluated_at = "scored_at"
+criterion = "item"
+points = "got"
+max_points = { value = "10" }
+"""
+QA_ROWS = pa.schema(
+    {
+        "form": pa.string(),
+        "call_id": pa.string(),
+        "agent": pa.string(),
+        "scored_at": pa.timestamp("us", tz="UTC"),
+        "item": pa.string(),
+        "got": pa.float64(),
+        "changed": pa.int64(),
+    }
+)
+
+
+def test_a_changed_criterion_of_a_qa_table_keeps_its_evaluations_others(tmp_path, wh):
+    """QA criteria are replaced by evaluation: a changed row brings its evaluation's others."""
+    load(tmp_path, "roster", roster())
+    put_calls(wh, [call("C1", "A1", "P1", at(MON), T0)])
+
+    def form(item: str, got: float, changed: int) -> dict:
+        return {"form": "F1", "call_id": "C1", "agent": "A1", "scored_at": at(MON),
+                "item": item, "got": got, "changed": changed}  # fmt: skip
+
+    con = connect(wh)
+    try:
+        rows = [form("greeting", 10, 1), form("notes", 4, 2), form("close", 8, 3)]
+        con.create_table("qa_form_rows", pa.Table.from_pylist(rows, schema=QA_ROWS))
+    finally:
+        con.disconnect()
+    add_source("crm_calls", DEFINITION)
+    add_source("qa_forms", QA)
+    read_sources()
+    con = connect(wh)
+    try:
+        con.raw_sql("UPDATE qa_form_rows SET got = 9, changed = 4 WHERE item = 'greeting'")
+    finally:
+        con.disconnect()
+
+    outcomes = {o.source: o for o in read_sources()}
+
+    assert outcomes["qa_forms"].rows_read == 3  # the changed row and its evaluation's others
+    with open_warehouse(wh) as opened:
+        scores = opened.ibis.table("qa_scores").to_pyarrow().to_pylist()
+    assert {r["criterion"]: r["points"] for r in scores} == {
+        "greeting": 9.0,
+        "notes": 4.0,
+        "close": 8.0,
+    }
+    with pytest.raises(SourceError, match="evaluation_id is one column as it is"):
+        add_source("qa_joined", QA.replace('"form"', '{ from = ["form", "call_id"] }'))

@@ -64,6 +64,15 @@ class SourceDefinition:
         return f"{self.schema}.{self.table}" if self.schema else self.table
 
     @property
+    def whole(self) -> str | None:
+        """The table's column whose rows are read together: a QA evaluation's criteria are
+        replaced as a group, so a changed criterion brings its evaluation's others."""
+        if self.kind.name != "qa":
+            return None
+        rule = next(r for r in self.mapping.rules if r.target == "evaluation_id")
+        return rule.sources[0]
+
+    @property
     def columns(self) -> list[str]:
         """The table's columns the mapping reads."""
         return list(dict.fromkeys(s for r in self.mapping.rules for s in r.sources))
@@ -100,6 +109,7 @@ def parse_definition(name: str, text: str) -> SourceDefinition:
         compile_mapping(section, kind, tuple(s for r in section.rules for s in r.sources), "t")
     except MappingError as exc:
         raise SourceError(f"{label}: {exc}") from None
+    _check_evaluation_rule(label, kind, section)
     dates = None
     if mapping.dates_from or mapping.dates_until:
         default = DateRange.default()
@@ -116,6 +126,18 @@ def parse_definition(name: str, text: str) -> SourceDefinition:
         fact_source=mapping.source or name,
         dates=dates,
     )
+
+
+def _check_evaluation_rule(label: str, kind: Kind, section: KindMapping) -> None:
+    """A QA source's evaluation_id is one column as it is (its rows are read by it)."""
+    if kind.name != "qa":
+        return
+    rule = next(r for r in section.rules if r.target == "evaluation_id")  # required
+    converted = rule.parse or rule.null_if or rule.value_map or rule.unit or rule.scale
+    if len(rule.sources) != 1 or rule.between or converted or rule.default is not None:
+        raise SourceError(
+            f'{label}: [qa.columns] evaluation_id is one column as it is: evaluation_id = "eval_id"'
+        )
 
 
 def _warehouse_kind(label: str, name: str) -> Kind:
@@ -163,7 +185,7 @@ def read_source(wh: Warehouse, source: SourceDefinition, since: str | None) -> T
     """Read the rows changed since `since`, check them, merge the good ones."""
     check_table(wh, source)
     t = source_table(wh.ibis, source.table, source.schema)
-    changed: ChangedRows = read_changed(t, source.columns, source.watermark, since)
+    changed: ChangedRows = read_changed(t, source.columns, source.watermark, since, source.whole)
     if changed.rows.num_rows == 0:
         return TableRead(0, 0, 0, 0, 0, Problems((), 0), None, changed.without_watermark)
     counts, left_out, problems = _check_and_merge(wh, source, changed.rows)

@@ -56,23 +56,38 @@ def watermark_type_ok(t: ir.Table, column: str) -> bool:
 
 
 def changed_since(
-    t: ir.Table, columns: list[str], watermark: str, since: Watermark | None
+    t: ir.Table,
+    columns: list[str],
+    watermark: str,
+    since: Watermark | None,
+    whole: str | None = None,
 ) -> ir.Table:
     """The `columns` of the rows whose `watermark` is at or past `since` (every row with a
     watermark when None), in watermark order. At, not only past: a row written later with
-    the same value as the last one read is not missed (rows read again merge unchanged)."""
+    the same value as the last one read is not missed (rows read again merge unchanged).
+    With `whole` (a column, e.g. a QA evaluation's id), every row of a value that has a
+    changed row is read: such a group is replaced whole when it is merged."""
     wanted = list(dict.fromkeys([*columns, watermark]))
     if since is None:
         t = t.filter(t[watermark].notnull())
     else:
-        t = t.filter(t[watermark] >= _typed(t[watermark].type(), since))
+        changed = t[watermark] >= _typed(t[watermark].type(), since)
+        if whole is None:
+            t = t.filter(changed)
+        else:
+            groups = t.filter(changed).select(whole).distinct()
+            t = t.filter(t[watermark].notnull(), t[whole].isin(groups[whole]))
     return t.select(*wanted).order_by(watermark)
 
 
 def read_changed(
-    t: ir.Table, columns: list[str], watermark: str, since: Watermark | None
+    t: ir.Table,
+    columns: list[str],
+    watermark: str,
+    since: Watermark | None,
+    whole: str | None = None,
 ) -> ChangedRows:
-    rows = changed_since(t, columns, watermark, since).to_pyarrow()
+    rows = changed_since(t, columns, watermark, since, whole).to_pyarrow()
     # A row without a watermark is never read: said once, on the first read.
     unread = int(t.filter(t[watermark].isnull()).count().execute()) if since is None else 0
     if rows.num_rows == 0:

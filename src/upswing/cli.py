@@ -161,6 +161,10 @@ def refresh(full: bool, no_diagnose: bool) -> None:
     from upswing.findings.refresh import refresh_and_diagnose
 
     result = refresh_and_diagnose(full=full, diagnose=not no_diagnose)
+    for outcome in result.sources:  # the warehouse sources read before the refresh
+        click.echo(f"Source {outcome.describe()}")
+        for line in outcome.problems:
+            click.echo(f"  {line}")
     if not result.scope.programs:
         click.echo("Nothing to refresh: no new data since the last refresh (use --full to force).")
         return
@@ -246,6 +250,7 @@ def _register_feature_commands() -> None:
         "upswing.backup.cli",
         "upswing.privacy.cli",
         "upswing.governance.cli",
+        "upswing.sources.cli",
     ):
         try:
             module = importlib.import_module(module_name)

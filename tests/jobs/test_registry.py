@@ -14,7 +14,7 @@ TASKS = [value for value in vars(tasks).values() if isinstance(value, Task)]
 
 
 def test_the_tasks_are_all_found():
-    assert len(TASKS) == 6
+    assert len(TASKS) == 7
 
 
 @pytest.mark.parametrize("task", TASKS, ids=lambda t: t.name)
@@ -25,6 +25,7 @@ def test_every_task_has_its_features_work(task):
 def test_the_schedule_names_the_jobs_the_features_registered():
     assert job_names() == (
         "refresh", "diagnose", "nudge", "governance_reports", "pull_zendesk", "pull_freshdesk",
+        "read_sources",
     )  # fmt: skip
     with pytest.raises(ScheduleError, match="one of refresh, diagnose, nudge"):
         parse_schedule("backup@01:00")

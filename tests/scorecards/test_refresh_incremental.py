@@ -402,6 +402,59 @@ def test_random_imports_in_random_order_refresh_incrementally_as_a_full_refresh(
     assert_incremental_equals_full()
 
 
+@hsettings(
+    max_examples=5,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(plan=batches())
+def test_random_rows_of_a_warehouse_source_refresh_incrementally_as_a_full_refresh(
+    tmp_path, wh, plan
+):
+    """The same plans, the interactions written into a table of the warehouse (a CRM's,
+    rewritten row by row with a later `updated_at`) read in place by a source before each
+    refresh; the roster, surveys and QA still come in files."""
+    from tests.sources.conftest import DEFINITION, as_call, put_calls
+
+    from upswing.sources.models import WarehouseSource
+    from upswing.sources.service import add_source, read_sources
+
+    _start_afresh(wh)
+    WarehouseSource.objects.all().delete()
+    from django.conf import settings
+
+    url = settings.UPSWING_WAREHOUSE_URL
+    if not url.startswith("duckdb://"):
+        from upswing.warehouse.connection import connect
+
+        con = connect(url)
+        con.drop_table("crm_calls", force=True)
+        con.disconnect()
+    load(tmp_path, "roster", roster())
+    put_calls(url, [])
+    add_source("crm_calls", DEFINITION)
+    refresh()
+    clock = dt.datetime(2026, 4, 10, tzinfo=dt.UTC)
+    latest: dict[str, str] = {}  # each call's agent as the CRM holds it last
+    for kind, rows in plan:
+        if kind == "interactions":
+            clock += dt.timedelta(minutes=1)
+            put_calls(url, [as_call(r, clock) for r in rows])
+            latest |= {r["interaction_id"]: r["agent_id"] for r in rows}
+            [outcome] = read_sources()
+            assert (outcome.error, outcome.left_out) == ("", 0)
+        else:
+            load(tmp_path, kind, rows)
+        refresh()
+
+    from upswing.warehouse.connection import open_warehouse
+
+    with open_warehouse(url) as opened:
+        calls = opened.ibis.table("interactions").to_pyarrow().to_pylist()
+    assert {c["interaction_id"]: c["agent_id"] for c in calls} == latest
+    assert_incremental_equals_full()
+
+
 # --- targets and absent facts -----------------------------------------------------------------
 
 

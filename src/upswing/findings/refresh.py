@@ -10,9 +10,13 @@ from upswing.scorecards.refresh import RefreshResult, refresh
 
 
 def refresh_and_diagnose(*, full: bool = False, diagnose: bool = True) -> RefreshResult:
-    """Recompute the touched (or all) snapshots; with `diagnose`, re-run and store the
-    diagnosis of each refreshed program, counted in `findings`."""
-    result = refresh(full=full)
+    """Read the warehouse sources past their watermarks, then recompute the touched (or all)
+    snapshots; with `diagnose`, re-run and store the diagnosis of each refreshed program,
+    counted in `findings`."""
+    from upswing.sources.service import read_sources
+
+    read = tuple(read_sources())
+    result = dataclasses.replace(refresh(full=full), sources=read)
     if not diagnose or not result.scope.programs:
         return result
     stored = sum(

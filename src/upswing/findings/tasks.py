@@ -17,6 +17,7 @@ def refresh_scorecards(full: bool = False) -> dict:
         "programs": list(result.scope.programs),
         "rows_written": result.rows_written,
         "findings": result.findings,
+        "sources": [o.as_dict() for o in result.sources],
     }
 
 

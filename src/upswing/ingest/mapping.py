@@ -117,6 +117,11 @@ def load_mapping(path: Path) -> Mapping:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise MappingError(f"{path.name}: cannot be read as TOML: {exc}") from exc
+    return parse_mapping(path, data)
+
+
+def parse_mapping(path: Path, data: dict) -> Mapping:
+    """A mapping from its parsed TOML (`path` names it in messages); `data` is consumed."""
     source = data.pop("source", None)
     data.pop("description", None)
     dates = {key: _date_setting(path, key, data.pop(key, None)) for key in DATE_SETTINGS}

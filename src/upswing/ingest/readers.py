@@ -23,7 +23,7 @@ from upswing.ingest.sniff import ReadError
 from upswing.warehouse.sql import ident as _ident
 from upswing.warehouse.sql import literal as _sql_string
 
-__all__ = ["RawFile", "ReadError", "check_xlsx_archive", "drop_relation", "read_raw"]
+__all__ = ["RawFile", "ReadError", "check_xlsx_archive", "drop_relation", "read_arrow", "read_raw"]
 
 # A workbook is refused before it is opened when its archive says it expands past these
 # (Python's zip reader never inflates a member past its declared size, so the declared sizes
@@ -92,6 +92,22 @@ def read_raw(
             con.unregister("xlsx_rows")
     label = "row" if fmt in {"xlsx", "parquet"} else "line"
     return RawFile(relation, _columns(con, relation), label)
+
+
+def read_arrow(
+    con: duckdb.DuckDBPyConnection, rows: pa.Table, relation: str = "table_rows"
+) -> RawFile:
+    """Rows read from a warehouse table (a source read in place) as `relation`: text columns
+    like a file's, numbered `_line` 1, 2, … in the order given. A timestamp with a zone is
+    written in UTC with its offset; one without is read in the program's zone, as in a file."""
+    con.execute("SET TimeZone = 'UTC'")
+    numbered = rows.append_column("_line", pa.array(range(1, rows.num_rows + 1), pa.int64()))
+    con.register("table_rows_arrow", numbered)
+    try:
+        _materialize(con, "table_rows_arrow", relation, "_line")
+    finally:
+        con.unregister("table_rows_arrow")
+    return RawFile(relation, _columns(con, relation), "row")
 
 
 def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> tuple[str, ...]:

@@ -126,7 +126,12 @@ def write(kind: Kind, con, wh: Warehouse, *, source, batch_id, file_name, file_s
 
 
 def _write_facts(kind: Kind, con, wh: Warehouse, batch: Batch) -> UpsertCounts:
-    table = _staged_facts(kind, con, batch.source, batch_id_sql="NULL::VARCHAR")
+    return write_facts(kind, con, wh, batch)
+
+
+def write_facts(kind: Kind, con, wh: Warehouse, batch: Batch, *, where: str = "true"):
+    """Merge the staged rows (those `where` keeps, over STAGE_OUT) into the kind's table."""
+    table = _staged_facts(kind, con, batch.source, batch_id_sql="NULL::VARCHAR", where=where)
     if not wh.is_duckdb:
         arrow = con.execute("SELECT * FROM staged_facts").to_arrow_table()
         wh.ibis.create_table("staged_facts", arrow, temp=True, overwrite=True)

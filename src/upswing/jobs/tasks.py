@@ -48,3 +48,9 @@ def send_governance_reports() -> dict:
 def pull_connector(name: str) -> dict:
     """Pull what changed in a helpdesk since its stored cursor, import it, then refresh."""
     return run_work(pull_connector, name=name)
+
+
+@task()
+def read_sources() -> dict:
+    """Read the rows past each warehouse source's watermark, then refresh what they touched."""
+    return run_work(read_sources)

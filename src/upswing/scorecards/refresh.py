@@ -43,6 +43,7 @@ class RefreshResult:
     rows_written: int
     full: bool
     findings: int | None = None  # findings stored by the diagnosis that followed, if asked
+    sources: tuple = ()  # what the read of the warehouse sources before it did (ReadOutcome)
 
 
 def refresh(*, full: bool = False) -> RefreshResult:

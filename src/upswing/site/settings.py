@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "upswing.quality",
     "upswing.governance",
     "upswing.connectors",
+    "upswing.sources",
     "upswing.today",
     "upswing.tables",
     "django_tasks",
@@ -258,7 +259,7 @@ UPSWING_WEB_WAREHOUSE_WAIT = env_int("UPSWING_WEB_WAREHOUSE_WAIT", 5)
 # comma-separated; names in upswing.jobs.schedule.JOBS. Empty: no schedule.
 UPSWING_SCHEDULE = env_str(
     "UPSWING_SCHEDULE",
-    "pull_zendesk/60,pull_freshdesk/60,refresh@02:00,diagnose@02:30,nudge@07:00,governance_reports@07:30",
+    "pull_zendesk/60,pull_freshdesk/60,read_sources/60,refresh@02:00,diagnose@02:30,nudge@07:00,governance_reports@07:30",
 )
 
 # Pull connectors: credentials from the environment; a connector without them is off.

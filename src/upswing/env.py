@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import quote
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -53,3 +54,15 @@ def env_secret(name: str, default: str = "") -> str:
 def upswing_home() -> Path:
     """The folder holding all state: operational DB and warehouse (UPSWING_HOME, default ./var)."""
     return Path(os.environ.get("UPSWING_HOME", "var")).resolve()
+
+
+def with_password(url: str, password: str) -> str:
+    """`url` with `password` for its user, when it names a user and no password (so the
+    password can come from a secret file, not from the URL in the environment)."""
+    if not password or "://" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    credentials, at, location = rest.rpartition("@")
+    if not at or ":" in credentials:
+        return url
+    return f"{scheme}://{credentials}:{quote(password, safe='')}@{location}"

@@ -7,7 +7,15 @@ from datetime import timedelta
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from upswing.env import env_bool, env_int, env_list, env_secret, env_str, upswing_home
+from upswing.env import (
+    env_bool,
+    env_int,
+    env_list,
+    env_secret,
+    env_str,
+    upswing_home,
+    with_password,
+)
 
 UPSWING_HOME = upswing_home()
 DEBUG = env_bool("DEBUG", False)
@@ -103,7 +111,8 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL") or f"sqlite:///{UPSWING_HOME / 'upswing.sqlite3'}",
+        with_password(env_str("DATABASE_URL"), env_secret("DATABASE_PASSWORD"))
+        or f"sqlite:///{UPSWING_HOME / 'upswing.sqlite3'}",
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     )
 }
@@ -126,7 +135,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 # The analytics warehouse: any Ibis URL; a DuckDB file under UPSWING_HOME by default.
 UPSWING_WAREHOUSE_URL = (
-    env_str("UPSWING_WAREHOUSE_URL") or f"duckdb://{UPSWING_HOME / 'warehouse.duckdb'}"
+    with_password(env_str("UPSWING_WAREHOUSE_URL"), env_secret("UPSWING_WAREHOUSE_PASSWORD"))
+    or f"duckdb://{UPSWING_HOME / 'warehouse.duckdb'}"
 )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -1,5 +1,5 @@
-"""Warehouse fixtures: an empty warehouse per test on DuckDB, PostgreSQL and Spark, table loaders and a
-seeded random dataset shaped like a contact-center export."""
+"""Warehouse fixtures: an empty warehouse per test on DuckDB, PostgreSQL and Spark, table
+loaders and a seeded random dataset shaped like a contact-center export."""
 
 from __future__ import annotations
 
@@ -78,7 +78,7 @@ def _empty_kpi_tables(con: ibis.BaseBackend) -> None:
     params=[
         "duckdb",
         pytest.param("postgres", marks=pytest.mark.postgres),
-        pytest.param("spark", marks=pytest.mark.spark),
+        pytest.param("spark", marks=[pytest.mark.spark, pytest.mark.slow]),
     ]
 )
 def warehouse(request: pytest.FixtureRequest) -> Iterator[ibis.BaseBackend]:

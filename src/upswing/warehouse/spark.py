@@ -220,8 +220,9 @@ def spark_literal(text: str) -> str:
 
 class SparkSqlSession(SqlSession):
     """The upsert's SQL on Spark. No transactions: each statement stands alone, and the writer
-    lock keeps other writers out. A DELETE is the table rewritten without the rows; a
-    temporary table is a checkpointed view (its rows no longer depend on the tables read)."""
+    lock keeps other writers out. Rows replaced are the table rewritten with the new rows
+    instead (one swap); a temporary table is a checkpointed view (its rows no longer depend
+    on the tables read)."""
 
     def __init__(self, con: SparkBackend):
         self._con = con
@@ -241,9 +242,13 @@ class SparkSqlSession(SqlSession):
     def drop_materialized(self, name: str) -> None:
         self._con._session.catalog.dropTempView(name)
 
-    def delete_matching(self, table: str, rows_sql: str, keys: tuple[str, ...]) -> None:
+    def replace_matching(
+        self, table: str, rows_sql: str, keys: tuple[str, ...], columns: list[str], new_sql: str
+    ) -> None:
+        """One rewrite: the rows kept and the new ones, swapped in together."""
         match = " AND ".join(f"x.{k} = g.{k}" for k in keys)
-        self._keep(table, f"SELECT x.* FROM {table} x LEFT ANTI JOIN {rows_sql} g ON {match}")
+        kept = f"SELECT {', '.join(f'x.{c}' for c in columns)} FROM {table} x"
+        self._keep(table, f"{kept} LEFT ANTI JOIN {rows_sql} g ON {match} UNION ALL {new_sql}")
 
     def delete_where(self, table: str, condition: str) -> None:
         self._keep(table, f"SELECT * FROM {table} WHERE NOT coalesce({condition}, false)")

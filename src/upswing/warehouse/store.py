@@ -67,10 +67,14 @@ class SqlSession:
     def drop_materialized(self, name: str) -> None:
         self.run(f"DROP TABLE {name}")
 
-    def delete_matching(self, table: str, rows_sql: str, keys: tuple[str, ...]) -> None:
-        """Delete the rows of `table` whose `keys` equal those of a row of `rows_sql`."""
+    def replace_matching(
+        self, table: str, rows_sql: str, keys: tuple[str, ...], columns: list[str], new_sql: str
+    ) -> None:
+        """Delete the rows of `table` whose `keys` equal those of a row of `rows_sql`, then
+        insert the rows of `new_sql` (all of the table's `columns`, in order)."""
         match = " AND ".join(f"x.{k} = g.{k}" for k in keys)
         self.run(f"DELETE FROM {table} x USING {rows_sql} g WHERE {match}")
+        self.run(f"INSERT INTO {table} ({', '.join(columns)}) {new_sql}")
 
     def delete_where(self, table: str, condition: str) -> None:
         self.run(f"DELETE FROM {table} WHERE {condition}")
@@ -207,15 +211,16 @@ def _replace_changed(
     groups = f"(SELECT DISTINCT {', '.join(replace_key)} FROM upsert_changed{existed})"
     match = " AND ".join(f"x.{k} = g.{k}" for k in replace_key)
     dirty = _DIRTY_DAYS.get(table)
+    values = ", ".join(f"'{batch.batch_id}'" if c == "batch_id" else f"x.{c}" for c in schema.names)
+    source = f"{staged} x JOIN {groups} g ON {match}" if whole_groups else "upsert_changed x"
+    new_rows = f"SELECT {values} FROM {source}"
     if updated or whole_groups:
         if dirty:  # the days of the rows about to be replaced, before they go
             old_rows = f"(SELECT x.* FROM {table} x JOIN {groups} g ON {match})"
             _mark_dirty(session, dirty.format(rows=old_rows), batch)
-        session.delete_matching(table, groups, replace_key)
-    names = ", ".join(schema.names)
-    values = ", ".join(f"'{batch.batch_id}'" if c == "batch_id" else f"x.{c}" for c in schema.names)
-    source = f"{staged} x JOIN {groups} g ON {match}" if whole_groups else "upsert_changed x"
-    session.run(f"INSERT INTO {table} ({names}) SELECT {values} FROM {source}")
+        session.replace_matching(table, groups, replace_key, schema.names, new_rows)
+    else:
+        session.run(f"INSERT INTO {table} ({', '.join(schema.names)}) {new_rows}")
     if dirty:
         _mark_dirty(session, dirty.format(rows="(SELECT * FROM upsert_changed)"), batch)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,48 @@ def postgres_url() -> str:
             "UPSWING_TEST_POSTGRES_URL is not set (e.g. postgres://postgres@127.0.0.1/test)"
         )
     return url
+
+
+@pytest.fixture(scope="session")
+def spark_session():
+    """The one local SparkSession of the test run (Spark warehouses share it, each in a
+    folder of its own); skips where Java or PySpark is absent."""
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        pytest.skip("no Java runtime for Spark (.ci/run installs Debian's default-jre-headless)")
+    pytest.importorskip("pyspark", reason="pyspark is not installed (pip install -e .)")
+    from upswing.warehouse.spark import shared_session
+    from upswing.warehouse.spark_url import parse_url
+
+    session = shared_session(parse_url(SPARK_TEST_URL.format(folder="/unused")))
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+# One core, one shuffle partition, no UI, no code generation (compiling it costs more than
+# it saves on a few rows): small data in the least time.
+SPARK_TEST_URL = (
+    "pyspark://local[1]?warehouse={folder}&spark.sql.shuffle.partitions=1"
+    "&spark.ui.enabled=false&spark.sql.codegen.wholeStage=false"
+    "&spark.sql.codegen.factoryMode=NO_CODEGEN"
+)
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """PySpark 4.0 leaves the socket it reads an Arrow result from to the garbage collector
+    (pyspark.sql.pandas.conversion): not a leak of ours, so not an error in a Spark test."""
+    quiet = pytest.mark.filterwarnings(
+        "ignore:Exception ignored in. <socket.socket:pytest.PytestUnraisableExceptionWarning"
+    )
+    for item in items:
+        if item.get_closest_marker("spark"):
+            item.add_marker(quiet)
+
+
+@pytest.fixture
+def spark_warehouse_url(spark_session, tmp_path) -> str:
+    """A fresh, empty Spark warehouse folder in the test run's shared session."""
+    return SPARK_TEST_URL.format(folder=tmp_path / "spark-warehouse")
 
 
 @pytest.fixture(scope="session", autouse=True)

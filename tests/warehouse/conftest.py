@@ -1,5 +1,5 @@
-"""Warehouse fixtures: an empty warehouse per test on DuckDB and PostgreSQL, table loaders and a
-seeded random dataset shaped like a contact-center export."""
+"""Warehouse fixtures: an empty warehouse per test on DuckDB, PostgreSQL and Spark, table
+loaders and a seeded random dataset shaped like a contact-center export."""
 
 from __future__ import annotations
 
@@ -74,11 +74,23 @@ def _empty_kpi_tables(con: ibis.BaseBackend) -> None:
         con.truncate_table(name)
 
 
-@pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(
+    params=[
+        "duckdb",
+        pytest.param("postgres", marks=pytest.mark.postgres),
+        pytest.param("spark", marks=[pytest.mark.spark, pytest.mark.slow]),
+    ]
+)
 def warehouse(request: pytest.FixtureRequest) -> Iterator[ibis.BaseBackend]:
-    """An empty warehouse: a fresh in-memory DuckDB, or the session's PostgreSQL database."""
-    if request.param == "duckdb":
-        con = connect("duckdb://")
+    """An empty warehouse: a fresh in-memory DuckDB, the session's PostgreSQL database, or a
+    fresh folder in the test run's one local Spark."""
+    if request.param in ("duckdb", "spark"):
+        url = (
+            "duckdb://"
+            if request.param == "duckdb"
+            else request.getfixturevalue("spark_warehouse_url")
+        )
+        con = connect(url)
         ensure_tables(con)
         yield con
         con.disconnect()

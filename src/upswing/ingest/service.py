@@ -198,9 +198,10 @@ def _earlier_source(wh, kind: Kind, sha256: str) -> str | None:
     again without --source matches its own rows, whatever source it was first given."""
     if kind.destination is not Destination.WAREHOUSE:
         return None
-    rows = wh.session().run(
-        f"SELECT source FROM import_log WHERE kind = {literal(kind.name)} "
-        f"AND file_sha256 = {literal(sha256)} ORDER BY imported_at DESC LIMIT 1"
+    session = wh.session()
+    rows = session.run(
+        f"SELECT source FROM import_log WHERE kind = {session.literal(kind.name)} "
+        f"AND file_sha256 = {session.literal(sha256)} ORDER BY imported_at DESC LIMIT 1"
     )
     return rows[0][0] if rows else None
 

@@ -14,11 +14,17 @@ from ibis.backends import BaseBackend
 
 from upswing.warehouse.lock import WarehouseBusy, default_wait, writer_lock
 from upswing.warehouse.schema import TABLES
+from upswing.warehouse.spark_url import is_spark_url
 from upswing.warehouse.store import SqlSession
 
 
 def connect(url: str) -> BaseBackend:
-    """An Ibis backend for `url` (`duckdb:///path.duckdb`, `duckdb://` in memory, `postgres://…`)."""
+    """An Ibis backend for `url` (`duckdb:///path.duckdb`, `duckdb://` in memory, `postgres://…`,
+    `pyspark://MASTER?warehouse=DIR`: upswing.warehouse.spark)."""
+    if is_spark_url(url):
+        from upswing.warehouse import spark  # Spark is imported only for a Spark warehouse
+
+        return spark.connect(url)
     if url.startswith("duckdb://"):
         path = url.removeprefix("duckdb://")
         if path and path != ":memory:":
@@ -40,6 +46,10 @@ def duckdb_config() -> dict[str, str]:
 
 def ensure_tables(con: BaseBackend) -> list[str]:
     """Create missing warehouse tables (idempotent); returns the names created."""
+    if is_spark(con):
+        from upswing.warehouse import spark
+
+        return spark.ensure_tables(con)
     existing = set(con.list_tables())
     created = []
     for name, schema in TABLES.items():
@@ -66,6 +76,10 @@ def _add_missing_columns(con: BaseBackend, name: str, schema) -> None:
 
 def is_duckdb(con: BaseBackend) -> bool:
     return con.name == "duckdb"
+
+
+def is_spark(con: BaseBackend) -> bool:
+    return con.name == "pyspark"
 
 
 class Warehouse:
@@ -100,6 +114,10 @@ class Warehouse:
 
     def session(self) -> SqlSession:
         """Raw SQL in the warehouse, for the upsert's transaction."""
+        if is_spark(self.ibis):
+            from upswing.warehouse import spark
+
+            return spark.SparkSqlSession(self.ibis)
         if self.is_duckdb:
             con = self.ibis.con
             return SqlSession(lambda sql: con.execute(sql).fetchall())

@@ -6,6 +6,9 @@
 - PostgreSQL: a session-level advisory lock on the warehouse database, held by a connection
   of its own; the server drops it when that session ends (a crashed worker's connection is
   closed by the server), so it works across hosts.
+- A Spark warehouse (`pyspark://…?warehouse=DIR`): an exclusive `flock` on
+  `DIR.writer.lock` beside its folder, as for a DuckDB file. It keeps out writers on this
+  host only: on a cluster, imports and refreshes run on one host (the job worker's).
 - An in-memory DuckDB (`duckdb://`) belongs to one process: nothing to lock.
 
 The lock is re-entrant within a thread (an import that refreshes afterwards opens the
@@ -21,10 +24,13 @@ import contextvars
 import fcntl
 import hashlib
 import os
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+
+from upswing.warehouse.spark_url import parse_url
 
 # How long a writer waits for another to finish, unless told otherwise.
 DEFAULT_WAIT_SECONDS = 600.0
@@ -79,7 +85,21 @@ def lock_target(url: str) -> str | None:
         return str(Path(path).resolve()) + ".writer.lock"
     if url.startswith(("postgres://", "postgresql://")):
         return "postgresql://" + url.split("://", 1)[1]
+    if url.startswith("pyspark://"):
+        return _spark_lock_file(url)
     return None
+
+
+def _spark_lock_file(url: str) -> str:
+    """Beside a local warehouse folder; for a folder on HDFS or S3, a file in this host's
+    temporary folder named by the folder: one writer host (see docs/deploy.md)."""
+    folder = parse_url(url).warehouse
+    if folder.startswith("file:"):
+        folder = folder.removeprefix("file:").removeprefix("//")
+    if "://" not in folder:
+        return str(Path(folder).resolve()) + ".writer.lock"
+    digest = hashlib.sha256(folder.encode()).hexdigest()[:16]
+    return str(Path(tempfile.gettempdir()) / f"upswing-spark-{digest}.writer.lock")
 
 
 @contextlib.contextmanager

@@ -46,7 +46,8 @@ class Batch:
 
 
 class SqlSession:
-    """The few things the upsert needs from a DB-API connection (DuckDB or psycopg)."""
+    """The few things the upsert needs from a DB-API connection (DuckDB or psycopg). Spark's
+    (upswing.warehouse.spark_session) does the same without DELETE or transactions."""
 
     def __init__(self, execute: Callable[[str], list[tuple]], begin: str = "BEGIN TRANSACTION"):
         self._execute = execute
@@ -54,6 +55,29 @@ class SqlSession:
 
     def run(self, sql: str) -> list[tuple]:
         return self._execute(sql)
+
+    def literal(self, text: str) -> str:
+        """`text` as a string literal of this engine's SQL."""
+        return _lit(text)
+
+    def materialize(self, name: str, select_sql: str) -> None:
+        """A temporary table `name` holding the rows of `select_sql` as they are now."""
+        self.run(f"CREATE TEMP TABLE {name} AS {select_sql}")
+
+    def drop_materialized(self, name: str) -> None:
+        self.run(f"DROP TABLE {name}")
+
+    def replace_matching(
+        self, table: str, rows_sql: str, keys: tuple[str, ...], columns: list[str], new_sql: str
+    ) -> None:
+        """Delete the rows of `table` whose `keys` equal those of a row of `rows_sql`, then
+        insert the rows of `new_sql` (all of the table's `columns`, in order)."""
+        match = " AND ".join(f"x.{k} = g.{k}" for k in keys)
+        self.run(f"DELETE FROM {table} x USING {rows_sql} g WHERE {match}")
+        self.run(f"INSERT INTO {table} ({', '.join(columns)}) {new_sql}")
+
+    def delete_where(self, table: str, condition: str) -> None:
+        self.run(f"DELETE FROM {table} WHERE {condition}")
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
@@ -78,9 +102,10 @@ def upsert(session: SqlSession, table: str, staged: str, batch: Batch) -> Upsert
     with session.transaction():
         if source_is_new(session, table, batch.source):
             return _insert_fresh(session, table, staged, batch)
-        session.run(
-            f"CREATE TEMP TABLE upsert_changed AS SELECT s.*, t.{key[-1]} IS NOT NULL AS existed "
-            f"FROM {staged} s LEFT JOIN {table} t ON {on} WHERE t.{key[-1]} IS NULL OR {differs}"
+        session.materialize(
+            "upsert_changed",
+            f"SELECT s.*, t.{key[-1]} IS NOT NULL AS existed "
+            f"FROM {staged} s LEFT JOIN {table} t ON {on} WHERE t.{key[-1]} IS NULL OR {differs}",
         )
         inserted, updated = session.run(
             "SELECT count(*) FILTER (WHERE NOT existed), count(*) FILTER (WHERE existed) "
@@ -89,7 +114,7 @@ def upsert(session: SqlSession, table: str, staged: str, batch: Batch) -> Upsert
         if inserted or updated:
             _replace_changed(session, table, staged, replace_key, batch, updated=int(updated))
         _log(session, batch, inserted, updated)
-        session.run("DROP TABLE upsert_changed")
+        session.drop_materialized("upsert_changed")
     return UpsertCounts(int(inserted), int(updated), batch.rows_read - int(inserted) - int(updated))
 
 
@@ -99,7 +124,9 @@ class FirstBatchRefused(Exception):  # noqa: N818 - a refusal, raised to roll ba
 
 
 def source_is_new(session: SqlSession, table: str, source: str) -> bool:
-    return not session.run(f"SELECT 1 FROM {table} WHERE source = {_lit(source)} LIMIT 1")
+    return not session.run(
+        f"SELECT 1 FROM {table} WHERE source = {session.literal(source)} LIMIT 1"
+    )
 
 
 def insert_first_batch(
@@ -122,7 +149,9 @@ def insert_first_batch(
         inserted = session.run(f"INSERT INTO {table} ({names}) SELECT {names} FROM {staged}")
         rows = int(inserted[0][0]) if inserted else 0
         problems = (
-            session.run(problems_sql.format(rows=_batch_rows(table, batch)))[0][0] if rows else 0
+            session.run(problems_sql.format(rows=_batch_rows(session, table, batch)))[0][0]
+            if rows
+            else 0
         )
         if rows == 0 or problems:
             raise FirstBatchRefused(f"{rows} rows, {problems} possible problem(s)")
@@ -143,13 +172,13 @@ def _record_fresh(session: SqlSession, table: str, batch: Batch) -> UpsertCounts
     """The days and the log of a source's first batch, all of whose rows are new."""
     dirty = _DIRTY_DAYS.get(table)
     if dirty:  # read back from the stored columns: cheaper than recomputing the staged rows
-        _mark_dirty(session, dirty.format(rows=_batch_rows(table, batch)), batch)
+        _mark_dirty(session, dirty.format(rows=_batch_rows(session, table, batch)), batch)
     _log(session, batch, batch.rows_read, 0)
     return UpsertCounts(batch.rows_read, 0, 0)
 
 
-def _batch_rows(table: str, batch: Batch) -> str:
-    return f"(SELECT * FROM {table} WHERE batch_id = {_lit(batch.batch_id)})"
+def _batch_rows(session: SqlSession, table: str, batch: Batch) -> str:
+    return f"(SELECT * FROM {table} WHERE batch_id = {session.literal(batch.batch_id)})"
 
 
 def _group_lost_rows(
@@ -182,15 +211,16 @@ def _replace_changed(
     groups = f"(SELECT DISTINCT {', '.join(replace_key)} FROM upsert_changed{existed})"
     match = " AND ".join(f"x.{k} = g.{k}" for k in replace_key)
     dirty = _DIRTY_DAYS.get(table)
+    values = ", ".join(f"'{batch.batch_id}'" if c == "batch_id" else f"x.{c}" for c in schema.names)
+    source = f"{staged} x JOIN {groups} g ON {match}" if whole_groups else "upsert_changed x"
+    new_rows = f"SELECT {values} FROM {source}"
     if updated or whole_groups:
         if dirty:  # the days of the rows about to be replaced, before they go
             old_rows = f"(SELECT x.* FROM {table} x JOIN {groups} g ON {match})"
             _mark_dirty(session, dirty.format(rows=old_rows), batch)
-        session.run(f"DELETE FROM {table} x USING {groups} g WHERE {match}")
-    names = ", ".join(schema.names)
-    values = ", ".join(f"'{batch.batch_id}'" if c == "batch_id" else f"x.{c}" for c in schema.names)
-    source = f"{staged} x JOIN {groups} g ON {match}" if whole_groups else "upsert_changed x"
-    session.run(f"INSERT INTO {table} ({names}) SELECT {values} FROM {source}")
+        session.replace_matching(table, groups, replace_key, schema.names, new_rows)
+    else:
+        session.run(f"INSERT INTO {table} ({', '.join(schema.names)}) {new_rows}")
     if dirty:
         _mark_dirty(session, dirty.format(rows="(SELECT * FROM upsert_changed)"), batch)
 
@@ -204,11 +234,12 @@ def _mark_dirty(session: SqlSession, days_sql: str, batch: Batch) -> None:
 
 def _log(session: SqlSession, batch: Batch, inserted: int, updated: int) -> None:
     unchanged = batch.rows_read - inserted - updated
+    text = session.literal
     session.run(
         "INSERT INTO import_log (batch_id, kind, source, file_name, file_sha256, rows_read, "
         "rows_inserted, rows_updated, rows_unchanged, imported_at) VALUES ("
-        f"{_lit(batch.batch_id)}, {_lit(batch.kind)}, {_lit(batch.source)}, "
-        f"{_lit(batch.file_name)}, {_lit(batch.file_sha256)}, {batch.rows_read}, {inserted}, "
+        f"{text(batch.batch_id)}, {text(batch.kind)}, {text(batch.source)}, "
+        f"{text(batch.file_name)}, {text(batch.file_sha256)}, {batch.rows_read}, {inserted}, "
         f"{updated}, {unchanged}, CURRENT_TIMESTAMP)"
     )
 
@@ -219,5 +250,5 @@ def mark_everything_dirty(session: SqlSession, program_ids: list[str], batch_id:
         for program in program_ids:
             session.run(
                 f"INSERT INTO dirty_days (program_id, local_date, batch_id) "
-                f"VALUES ({_lit(program)}, NULL, {_lit(batch_id)})"
+                f"VALUES ({session.literal(program)}, NULL, {session.literal(batch_id)})"
             )

@@ -175,6 +175,19 @@ def upswing_refresh_blended_day(home: Path, data: Path) -> dict:
     return _refresh_one_day(home, data, blended=True)
 
 
+def upswing_diagnose(home: Path, data: Path) -> dict:
+    """`upswing diagnose` end to end after the refresh: every program's inputs read from the
+    warehouse and the snapshots, the rules, the findings stored."""
+    from upswing.boot import setup_django
+
+    setup_django()
+    from upswing.findings.diagnosis import DiagnosisScope, run_diagnosis
+
+    started = time.perf_counter()
+    result = run_diagnosis(DiagnosisScope(), store=True)
+    return {"seconds": time.perf_counter() - started, "findings": len(result.findings)}
+
+
 def diagnosis(home: Path, data: Path) -> dict:
     """The pure diagnosis rules over BENCH_DIAGNOSIS_AGENTS synthetic agents x 11 metrics x 26
     weeks held in memory (what the service passes `rules.diagnose`, one program at a time)."""
@@ -207,6 +220,7 @@ TASKS = {
         upswing_refresh,
         upswing_refresh_day,
         upswing_refresh_blended_day,
+        upswing_diagnose,
         diagnosis,
     )
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 from pathlib import Path
 
@@ -36,6 +37,26 @@ def postgres_url() -> str:
             "UPSWING_TEST_POSTGRES_URL is not set (e.g. postgres://postgres@127.0.0.1/test)"
         )
     return url
+
+
+@pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
+def duckdb_or_postgres_warehouse(request, settings, tmp_path):
+    """The test's warehouse URL, set in the settings: a new DuckDB file, or a throwaway
+    PostgreSQL database dropped after the test (each test runs once on each)."""
+    if request.param == "duckdb":
+        settings.UPSWING_WAREHOUSE_URL = f"duckdb://{tmp_path / 'warehouse.duckdb'}"
+        yield settings.UPSWING_WAREHOUSE_URL
+        return
+    base = request.getfixturevalue("postgres_url")
+    psycopg = pytest.importorskip("psycopg")
+    name = f"upswing_wh_{secrets.token_hex(4)}"
+    admin_url = "postgresql://" + base.split("://", 1)[1]
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    settings.UPSWING_WAREHOUSE_URL = base.rsplit("/", 1)[0] + "/" + name
+    yield settings.UPSWING_WAREHOUSE_URL
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,6 @@ Each case runs on a DuckDB and on a PostgreSQL warehouse (the `wh` fixture)."""
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 import tempfile
 from pathlib import Path
 
@@ -37,23 +36,10 @@ MON = dt.date(2026, 3, 2)  # 2026-W10, inside March
 MARCH = dt.date(2026, 3, 1)
 
 
-@pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
-def wh(request, settings, tmp_path):
-    """The warehouse URL of the test (a new DuckDB file, or a throwaway PostgreSQL database)."""
-    if request.param == "duckdb":
-        settings.UPSWING_WAREHOUSE_URL = f"duckdb://{tmp_path / 'warehouse.duckdb'}"
-        yield settings.UPSWING_WAREHOUSE_URL
-        return
-    base = request.getfixturevalue("postgres_url")
-    psycopg = pytest.importorskip("psycopg")
-    name = f"upswing_refresh_{secrets.token_hex(4)}"
-    admin_url = "postgresql://" + base.split("://", 1)[1]
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    settings.UPSWING_WAREHOUSE_URL = base.rsplit("/", 1)[0] + "/" + name
-    yield settings.UPSWING_WAREHOUSE_URL
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+@pytest.fixture
+def wh(duckdb_or_postgres_warehouse):
+    """The warehouse URL of the test: a new DuckDB file, or a throwaway PostgreSQL database."""
+    return duckdb_or_postgres_warehouse
 
 
 def stored(level, entity, metric="volume", kind="week", start=MON, part=None, **more):

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from collections.abc import Iterable
 
 import pyarrow as pa
@@ -46,23 +45,10 @@ channel = { value = "voice" }
 """
 
 
-@pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
-def wh(request, settings, tmp_path):
-    """The warehouse URL of the test (a new DuckDB file, or a throwaway PostgreSQL database)."""
-    if request.param == "duckdb":
-        settings.UPSWING_WAREHOUSE_URL = f"duckdb://{tmp_path / 'warehouse.duckdb'}"
-        yield settings.UPSWING_WAREHOUSE_URL
-        return
-    base = request.getfixturevalue("postgres_url")
-    psycopg = pytest.importorskip("psycopg")
-    name = f"upswing_sources_{secrets.token_hex(4)}"
-    admin_url = "postgresql://" + base.split("://", 1)[1]
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    settings.UPSWING_WAREHOUSE_URL = base.rsplit("/", 1)[0] + "/" + name
-    yield settings.UPSWING_WAREHOUSE_URL
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+@pytest.fixture
+def wh(duckdb_or_postgres_warehouse):
+    """The warehouse URL of the test: a new DuckDB file, or a throwaway PostgreSQL database."""
+    return duckdb_or_postgres_warehouse
 
 
 def put_calls(url: str, rows: Iterable[dict], table: str = "crm_calls") -> None:

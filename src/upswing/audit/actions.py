@@ -148,11 +148,12 @@ def _insert_many(using: str, events: list[_EventRow]) -> None:
         f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608 - quoted identifiers
         f"VALUES ({', '.join(['%s'] * len(fields))})"
     )
-    prepare_at = _memoised(lambda at: meta.get_field("at").get_db_prep_save(at, connection))
+    at = meta.get_field("at")  # the events of one call share their time: converted once
+    times = {t: at.get_db_prep_save(t, connection) for t in {e.at for e in events}}
     changes = meta.get_field("changes")
     params = [
         (
-            prepare_at(e.at),
+            times[e.at],
             e.actor_id,
             e.actor_label,
             e.role,
@@ -170,18 +171,6 @@ def _insert_many(using: str, events: list[_EventRow]) -> None:
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
-
-
-def _memoised(convert):
-    """`convert` called once per distinct value (the events of one call share their time)."""
-    seen: dict[Any, Any] = {}
-
-    def cached(value):
-        if value not in seen:
-            seen[value] = convert(value)
-        return seen[value]
-
-    return cached
 
 
 HIDDEN = "<hidden>"

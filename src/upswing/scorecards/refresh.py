@@ -56,10 +56,8 @@ def refresh(*, full: bool = False) -> RefreshResult:
         sync_events(wh)
         batches = dirty_batches(wh)
         scope = full_scope() if full else dirty_scope(wh)
-        cache = SegmentCache(wh.ibis, wh.session().run)
-        if not cache.supported(wh.ibis):
-            cache = None
-        elif scope.programs or scope.touched:
+        cache = SegmentCache(wh.ibis, wh.session().run) if SegmentCache.supported(wh.ibis) else None
+        if cache is not None and (scope.programs or scope.touched):
             cache.bring_up_to_date(None if full else scope.touched)
         written = 0
         if scope.programs:

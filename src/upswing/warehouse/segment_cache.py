@@ -89,9 +89,7 @@ class SegmentCache:
         return digest.hexdigest()
 
     def _stored_fingerprint(self) -> str | None:
-        if STATE not in self.con.list_tables():
-            return None
-        if any(table not in self.con.list_tables() for table in TABLES.values()):
+        if not {STATE, *TABLES.values()} <= set(self.con.list_tables()):
             return None
         rows = self.con.table(STATE).to_pyarrow().column("fingerprint").to_pylist()
         return rows[0] if rows else None

@@ -56,7 +56,7 @@ def refresh(*, full: bool = False) -> RefreshResult:
         sync_events(wh)
         batches = dirty_batches(wh)
         scope = full_scope() if full else dirty_scope(wh)
-        cache = SegmentCache(wh.ibis, wh.session().run) if SegmentCache.supported(wh.ibis) else None
+        cache = SegmentCache(wh.ibis, wh.session()) if SegmentCache.supported(wh.ibis) else None
         if cache is not None and (scope.programs or scope.touched):
             cache.bring_up_to_date(None if full else scope.touched)
         written = 0
@@ -143,6 +143,7 @@ def rollup(
         )
         if wanted is not None:
             seg = seg[seg["period_start"].isin(wanted)]
+        seg = _by_period(seg)
         seg["part_program_id"] = seg["team_program_id"].fillna(seg["program_id"])
         by_source[source] = seg
     split_team = _split(by_source, "team_id", "part_program_id")
@@ -172,8 +173,7 @@ def rollup(
             entity = _entity_frame(grain, summed, context)
             if grain in ("program", "team"):  # the others' rows are not recomputed
                 entity = entity[entity["program_id"].isin(scope.programs)]
-            for m in measures:
-                out.append(_long(entity, summed.loc[entity.index], m, kind, grain))
+            out.append(_long(entity, summed.loc[entity.index], measures, kind))
     return [f for f in out if not f.empty]
 
 
@@ -184,6 +184,21 @@ def _period_starts(days: pd.Series, kind: str) -> pd.Series:
     else:
         starts = stamps - pd.to_timedelta(stamps.dt.day - 1, unit="D")
     return starts.dt.date
+
+
+_PERIOD_KEYS = ["agent_id", "team_id", "team_program_id", "program_id", "period_start"]
+
+
+def _by_period(seg: pd.DataFrame) -> pd.DataFrame:
+    """The daily segments of each (agent, team, program) summed over their period, with the
+    last local day among them: every grain, part and agent context is read from these (sums
+    of sums; the latest day's team is the team of the latest of these rows), so the work
+    that follows grows with the periods, not the days."""
+    seg = seg.assign(local_date=pd.to_datetime(seg["local_date"]))  # a max over numbers
+    groups = seg.groupby(_PERIOD_KEYS, dropna=False, sort=False)
+    summed = groups.sum(numeric_only=True)
+    summed["local_date"] = groups["local_date"].max()
+    return summed.reset_index()
 
 
 def _split(by_source: dict, *keys: str) -> pd.DataFrame:
@@ -255,33 +270,45 @@ def _entity_frame(grain: str, summed: pd.DataFrame, context: pd.DataFrame) -> pd
 
 
 def _long(
-    entity: pd.DataFrame, summed: pd.DataFrame, m: Measure, kind: str, grain: str
+    entity: pd.DataFrame, summed: pd.DataFrame, measures: list[Measure], kind: str
 ) -> pd.DataFrame:
-    n = summed[f"{m.metric}__n"].fillna(0).to_numpy(dtype=np.int64)
-    numerator = summed[f"{m.metric}__numerator"].fillna(0).to_numpy(dtype=float)
+    """The long rows of one grain: each entity row's value of each measure with a sample, in
+    the order of the measures (one block of rows each)."""
+    rows = len(entity)
+    if rows == 0 or not measures:
+        return pd.DataFrame()
+    n = np.concatenate(
+        [summed[f"{m.metric}__n"].fillna(0).to_numpy(dtype=np.int64) for m in measures]
+    )
+    numerator = np.concatenate(
+        [summed[f"{m.metric}__numerator"].fillna(0).to_numpy(dtype=float) for m in measures]
+    )
+    value = np.empty(len(n))
+    sd = np.full(len(n), np.nan)
+    for i, m in enumerate(measures):
+        block = slice(i * rows, (i + 1) * rows)
+        aggregate = CATALOG[m.metric].aggregate
+        with np.errstate(invalid="ignore", divide="ignore"):  # n == 0: dropped below
+            if aggregate is Aggregate.COUNT:
+                value[block] = n[block]
+            elif aggregate is Aggregate.SHARE:
+                value[block] = 100 * numerator[block] / n[block]
+            else:
+                value[block] = numerator[block] / n[block]
+        if m.square is not None:
+            square = summed[f"{m.metric}__square"].fillna(0).to_numpy(dtype=float)
+            sd[block] = sd_from_sums(numerator[block], square, n[block])
     keep = n > 0
     if not keep.any():
         return pd.DataFrame()
-    n, numerator = n[keep], numerator[keep]
-    aggregate = CATALOG[m.metric].aggregate
-    if aggregate is Aggregate.COUNT:
-        value = n.astype(float)
-    elif aggregate is Aggregate.SHARE:
-        value = 100 * numerator / n
-    else:
-        value = numerator / n
-    sd = np.full(len(n), np.nan)
-    if m.square is not None:
-        square = summed[f"{m.metric}__square"].fillna(0).to_numpy(dtype=float)[keep]
-        sd = sd_from_sums(numerator, square, n)
-    out = entity.loc[keep].copy()
+    out = entity.iloc[np.tile(np.arange(rows), len(measures))[keep]].reset_index(drop=True)
     out["period_kind"] = str(kind)
-    out["metric"] = m.metric
-    out["numerator"] = numerator
-    out["n"] = n
-    out["value"] = value
-    out["sd"] = sd
-    return out.reset_index(drop=True)
+    out["metric"] = np.repeat(np.array([m.metric for m in measures], dtype=object), rows)[keep]
+    out["numerator"] = numerator[keep]
+    out["n"] = n[keep]
+    out["value"] = value[keep]
+    out["sd"] = sd[keep]
+    return out
 
 
 def mark_split_agents(frame: pd.DataFrame) -> None:

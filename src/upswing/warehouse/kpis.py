@@ -145,36 +145,49 @@ def fact_tables(con: ibis.BaseBackend, scope: Scope, kind: PeriodKind) -> dict[S
     }
 
 
-def call_facts(con: ibis.BaseBackend, scope: Scope, kind: PeriodKind) -> ir.Table:
-    """Interactions with `answered` defaulted to true and the program's service level threshold."""
-    calls = scope.apply(con.table("interactions"))
+# The columns of `interactions` the call and survey facts read.
+CALL_COLUMNS = (
+    "source",
+    "interaction_id",
+    "agent_id",
+    "program_id",
+    "local_date",
+    "handle_seconds",
+    "wait_seconds",
+    "resolved",
+    "reopened",
+    "escalated",
+    "answered",
+)
+
+
+def call_facts(
+    con: ibis.BaseBackend, scope: Scope, kind: PeriodKind, interactions: ir.Table | None = None
+) -> ir.Table:
+    """Interactions with `answered` defaulted to true and the program's service level threshold
+    (`interactions`: a table of the interactions to read instead of all of them)."""
+    calls = scope.apply(con.table("interactions") if interactions is None else interactions)
     programs = con.table("programs").select("program_id", "service_level_seconds")
     calls = calls.left_join(programs, calls.program_id == programs.program_id)
     return calls.select(
-        "source",
-        "interaction_id",
-        "agent_id",
-        "program_id",
-        "local_date",
-        "handle_seconds",
-        "wait_seconds",
-        "resolved",
-        "reopened",
-        "escalated",
+        *(c for c in CALL_COLUMNS if c != "answered"),
         period_start=period_start(calls.local_date, kind),
         answered=calls.answered.fill_null(True),
         service_level_seconds=calls.service_level_seconds.fill_null(DEFAULT_SERVICE_LEVEL_SECONDS),
     )
 
 
-def survey_facts(con: ibis.BaseBackend, scope: Scope, kind: PeriodKind) -> ir.Table:
-    """Survey responses on answered interactions, dated and attributed by their interaction.
+def survey_facts(
+    con: ibis.BaseBackend, scope: Scope, kind: PeriodKind, interactions: ir.Table | None = None
+) -> ir.Table:
+    """Survey responses on answered interactions, dated and attributed by their interaction
+    (`interactions`: as for `call_facts`).
 
     The interactions are read here with just the columns the join needs, not taken from
     `call_facts`: an expression used twice in one query is materialized by the engine,
     which would hold every call (ids and all) in memory at once."""
     surveys = con.table("surveys")
-    calls = scope.apply(con.table("interactions"))
+    calls = scope.apply(con.table("interactions") if interactions is None else interactions)
     answered = calls.filter(calls.answered.fill_null(True)).select(
         "source", "interaction_id", "agent_id", "program_id", "local_date"
     )

@@ -20,29 +20,32 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+from contextlib import nullcontext
 
 import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from upswing.warehouse.kpis import Scope
+from upswing.warehouse.kpis import CALL_COLUMNS, Scope
 from upswing.warehouse.measures import Source
 from upswing.warehouse.segments import daily_segments
 from upswing.warehouse.sql import literal
+from upswing.warehouse.store import SqlSession
 
 TABLES = {source: f"segments_{source.value}" for source in Source}
 STATE = "segments_state"
+DAYS_INTERACTIONS = "segments_days_interactions"  # temporary, while days are replaced
 # The backends whose tables take DELETE (a Spark warehouse reads its segments from the facts).
 SUPPORTED = ("duckdb", "postgres")
 
 
 class SegmentCache:
-    """The cached daily segments of one warehouse (`run`: raw SQL in it)."""
+    """The cached daily segments of one warehouse (`session`: raw SQL in it)."""
 
-    def __init__(self, con: ibis.BaseBackend, run: Callable[[str], object]):
+    def __init__(self, con: ibis.BaseBackend, session: SqlSession):
         self.con = con
-        self._run = run
+        self._session = session
 
     @staticmethod
     def supported(con: ibis.BaseBackend) -> bool:
@@ -77,9 +80,7 @@ class SegmentCache:
         return out
 
     def fingerprint(self) -> str:
-        digest = hashlib.sha256()
-        for source in Source:
-            digest.update(str(ibis.to_sql(daily_segments(self.con, source, Scope()))).encode())
+        digest = hashlib.sha256(_compiled_segments(self.con))
         for name, order in (
             ("memberships", ["agent_id", "start_date", "team_id"]),
             ("programs", ["program_id"]),
@@ -101,11 +102,38 @@ class SegmentCache:
         self.con.insert(STATE, pa.table({"fingerprint": [fingerprint]}))
 
     def _replace_days(self, days: list[dt.date]) -> None:
+        """The days' interactions are read once into a temporary table: its exact size lets
+        the engine join the surveys to those few calls, not the calls to every survey. On
+        DuckDB the whole replacement is one transaction (one write of its log, not one per
+        statement); PostgreSQL's Ibis backend commits its own statements."""
         scope = Scope(ranges=_ranges(days))
         listed = ", ".join("DATE " + literal(day.isoformat()) for day in days)
-        for source, table in TABLES.items():
-            self._run(f"DELETE FROM {table} WHERE local_date IN ({listed})")  # noqa: S608 - our table, date literals
-            self.con.insert(table, daily_segments(self.con, source, scope))
+        together = self._session.transaction() if self.con.name == "duckdb" else nullcontext()
+        with together:
+            calls = self.con.create_table(
+                DAYS_INTERACTIONS,
+                scope.apply(self.con.table("interactions")).select(*CALL_COLUMNS),
+                temp=True,
+                overwrite=True,
+            )
+            for source, table in TABLES.items():
+                self._session.run(f"DELETE FROM {table} WHERE local_date IN ({listed})")  # noqa: S608 - our table, date literals
+                self.con.insert(table, daily_segments(self.con, source, scope, calls))
+            self.con.drop_table(DAYS_INTERACTIONS, force=True)
+
+
+_COMPILED: dict[str, bytes] = {}
+
+
+def _compiled_segments(con: ibis.BaseBackend) -> bytes:
+    """The segment queries as this backend runs them, compiled once per process (their text
+    depends only on the code and the dialect; compiling them is a fixed cost of every
+    refresh otherwise)."""
+    if con.name not in _COMPILED:
+        _COMPILED[con.name] = "\n".join(
+            str(ibis.to_sql(daily_segments(con, source, Scope()))) for source in Source
+        ).encode()
+    return _COMPILED[con.name]
 
 
 def _ranges(days: list[dt.date]) -> tuple[tuple[dt.date, dt.date], ...]:

@@ -20,16 +20,22 @@ from upswing.warehouse.measures import MEASURES, Source
 SEGMENT_KEYS = ("agent_id", "local_date", "team_id", "team_program_id", "program_id")
 
 
-def daily_segments(con: ibis.BaseBackend, source: Source, scope: Scope) -> ir.Table:
+def daily_segments(
+    con: ibis.BaseBackend, source: Source, scope: Scope, interactions: ir.Table | None = None
+) -> ir.Table:
     """A source's facts summed by agent, local day, the team whose membership covers that day
     (with the team's program) and the program the facts carry: each wanted measure's
     numerator and n, and for a MEAN its sum of values and of squares.
 
     Every scorecard row (program, team, agent, and the parts of an agent's period) is a sum
     of these segments, so one pass over the facts serves every level and period kind; the
-    spread of a MEAN is read from its sums (`sd_from_sums`)."""
-    reader = {Source.CALLS: call_facts, Source.SURVEYS: survey_facts}
-    facts = reader.get(source, evaluation_facts)(con, scope, PeriodKind.WEEK)
+    spread of a MEAN is read from its sums (`sd_from_sums`). `interactions`: a table of the
+    scope's interactions already read (calls and surveys then read it, not the facts)."""
+    if source is Source.EVALUATIONS:
+        facts = evaluation_facts(con, scope, PeriodKind.WEEK)
+    else:
+        reader = call_facts if source is Source.CALLS else survey_facts
+        facts = reader(con, scope, PeriodKind.WEEK, interactions)
     m = effective_memberships(con).rename(m_agent_id="agent_id", team_program_id="program_id")
     joined = facts.left_join(
         m,

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from upswing.audit.actions import diff_fields, hide_values, record_events
 from upswing.audit.middleware import current_actor
+from upswing.bulk import collector_paused
 from upswing.org.models import Agent, Client, Membership, Program, Team
 from upswing.warehouse.store import UpsertCounts
 
@@ -31,17 +32,18 @@ def do_import_roster(rows: list[dict], source: str) -> UpsertCounts:
     Rows apply in file order, worked out in memory over the agents and memberships read
     once; what changed is written in bulk (a 20,000-agent roster is a few dozen queries).
     """
-    changes = _Changes(rows)
-    programs = {code: _upsert_program(row) for code, row in _merged(rows, "program_id").items()}
-    teams = _upsert_teams(_merged(rows, "team_id"), programs)
-    roster = _Roster.load()
-    counts = {"inserted": 0, "updated": 0, "unchanged": 0}
-    for row in rows:
-        agent, agent_outcome = roster.agent(row)
-        outcome = roster.membership(agent, teams[row["team_id"]], row)
-        counts[_row_outcome(agent_outcome, outcome)] += 1
-    roster.save()
-    changes.record(reason=f"roster import from {source}")
+    with collector_paused():
+        changes = _Changes(rows)
+        programs = {c: _upsert_program(row) for c, row in _merged(rows, "program_id").items()}
+        teams = _upsert_teams(_merged(rows, "team_id"), programs)
+        roster = _Roster.load()
+        counts = {"inserted": 0, "updated": 0, "unchanged": 0}
+        for row in rows:
+            agent, agent_outcome = roster.agent(row)
+            outcome = roster.membership(agent, teams[row["team_id"]], row)
+            counts[_row_outcome(agent_outcome, outcome)] += 1
+        roster.save()
+        changes.record(reason=f"roster import from {source}")
     return UpsertCounts(**counts)
 
 
@@ -221,24 +223,31 @@ class _Changes:
 
     def __init__(self, rows: list[dict]) -> None:
         agents = {r["agent_id"] for r in rows}
+        # model -> (the code its records are known by, the roster's codes); None: all
         self.scope = {
-            Client: {},
-            Program: {"code__in": {r["program_id"] for r in rows}},
-            Team: {"code__in": {r["team_id"] for r in rows}},
-            Agent: {"code__in": agents},
-            Membership: {"agent__code__in": agents},
+            Client: None,
+            Program: ("code", {r["program_id"] for r in rows}),
+            Team: ("code", {r["team_id"] for r in rows}),
+            Agent: ("code", agents),
+            Membership: ("agent__code", agents),
         }
         self.before = {m: self._snapshot(m) for m in self.MODELS}
 
     def _snapshot(self, model: type[models.Model]) -> dict:
         """{pk: {field name: value}} as `field_values` gives them (a foreign key: its id),
-        read as plain rows: no record is built for a 20,000-agent roster."""
+        read as plain rows: no record is built for a 20,000-agent roster. The roster's
+        records are picked out here, not by a query listing 20,000 codes (building that
+        query alone takes longer than reading every row)."""
         fields = [f for f in model._meta.concrete_fields if not f.primary_key]
         names = [f.name for f in fields]
-        rows = model.objects.filter(**self.scope[model]).values_list(
-            "pk", *(f.attname for f in fields)
-        )
-        return {pk: dict(zip(names, values, strict=True)) for pk, *values in rows.iterator()}
+        columns = ["pk", *(f.attname for f in fields)]
+        if self.scope[model] is None:
+            rows = model.objects.values_list(*columns).iterator()
+        else:
+            code, wanted = self.scope[model]
+            every = model.objects.values_list(*columns, code).iterator()
+            rows = (values[:-1] for values in every if values[-1] in wanted)
+        return {pk: dict(zip(names, values, strict=True)) for pk, *values in rows}
 
     def record(self, reason: str) -> None:
         events = []

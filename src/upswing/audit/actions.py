@@ -30,6 +30,7 @@ from django.utils import timezone
 from upswing.audit.chain import CHAINED_FIELDS, GENESIS, event_hash
 from upswing.audit.middleware import current_request_id
 from upswing.audit.models import AuditEvent
+from upswing.bulk import collector_paused
 
 # Any constant: the PostgreSQL advisory lock that serialises appends to the chain.
 CHAIN_LOCK_ID = 0x55505357494E47  # "UPSWING"
@@ -86,10 +87,11 @@ def record_events(
         "role": str(role),
         "request_id": current_request_id(),
     }
-    rows = [_row(shared, spec, reason) for spec in events]
-    if rows:
-        _chain(using, rows)
-        _insert_many(using, rows)
+    with collector_paused():
+        rows = [_row(shared, spec, reason) for spec in events]
+        if rows:
+            _chain(using, rows)
+            _insert_many(using, rows)
     return len(rows)
 
 

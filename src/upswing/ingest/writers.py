@@ -8,6 +8,7 @@ from collections.abc import Callable
 import duckdb
 import pyarrow as pa
 
+from upswing.bulk import collector_paused
 from upswing.ingest import checks
 from upswing.ingest.kinds import Destination, Kind, writer_for
 from upswing.ingest.mapping import literal
@@ -111,11 +112,12 @@ def write(kind: Kind, con, wh: Warehouse, *, source, batch_id, file_name, file_s
     batch = Batch(batch_id, kind.name, source, file_name, file_sha256, rows)
     if kind.destination is Destination.WAREHOUSE:
         return _write_facts(kind, con, wh, batch)
-    records = con.execute(f"SELECT * FROM {STAGE} ORDER BY _line").to_arrow_table().to_pylist()
     # The roster is the organisation every import is checked against (ingest reads it for
     # its references); the other records kinds are stored by the feature that registered them.
     writer = do_import_roster if kind.name == "roster" else writer_for(kind)
-    counts = writer(records, source)
+    with collector_paused():  # a record per row, then what the writer builds from them
+        records = con.execute(f"SELECT * FROM {STAGE} ORDER BY _line").to_arrow_table().to_pylist()
+        counts = writer(records, source)
     if kind.name == "roster":
         programs = sorted({r["program_id"] for r in records})
         mark_everything_dirty(wh.session(), programs, batch_id)

@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from upswing.bulk import collector_paused
 from upswing.org.models import Program
 from upswing.performance.models import WHOLE_PARTS, ScorecardSnapshot
 from upswing.periods import PeriodKind, period_of
@@ -166,8 +167,8 @@ def _insert_rows(
     out = out.astype(object).where(out.notna(), None)
     # Stored as the ORM stores it, so that `refreshed_at=now` finds exactly these rows.
     stamp = ScorecardSnapshot._meta.get_field("refreshed_at").get_db_prep_value(now, connection)
-    rows = [(*row, stamp) for row in out.itertuples(index=False, name=None)]
-    with connection.cursor() as cursor:
+    with collector_paused(), connection.cursor() as cursor:
+        rows = [(*row, stamp) for row in out.itertuples(index=False, name=None)]
         if connection.vendor == "sqlite":
             # A larger page cache for this bulk write keeps the indexes in memory.
             cursor.execute("PRAGMA cache_size = -262144")

@@ -85,14 +85,22 @@ SPARK_TEST_URL = (
 
 
 def pytest_collection_modifyitems(items) -> None:
-    """PySpark 4.0 leaves the socket it reads an Arrow result from to the garbage collector
-    (pyspark.sql.pandas.conversion): not a leak of ours, so not an error in a Spark test."""
+    """Spark tests: PySpark 4.0 leaves the socket it reads an Arrow result from to the garbage
+    collector (pyspark.sql.pandas.conversion), not a leak of ours, so not an error; and they
+    all run on one xdist worker (`make test` passes `--dist loadgroup`), so one Spark starts.
+
+    Modules holding a slow test run first: on every core, a four-minute test picked up last
+    would leave the other workers idle while it ends."""
     quiet = pytest.mark.filterwarnings(
         "ignore:Exception ignored in. <socket.socket:pytest.PytestUnraisableExceptionWarning"
     )
+    one_spark = pytest.mark.xdist_group("spark")
     for item in items:
         if item.get_closest_marker("spark"):
             item.add_marker(quiet)
+            item.add_marker(one_spark)
+    slow_modules = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow_modules)  # stable: order kept within
 
 
 @pytest.fixture

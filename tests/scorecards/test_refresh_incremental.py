@@ -371,6 +371,7 @@ def _start_afresh(base_url: str) -> None:
     con.disconnect()
 
 
+@pytest.mark.slow  # about 100 s: its module starts first (tests/conftest.py)
 @hsettings(
     max_examples=8,
     deadline=None,
@@ -388,6 +389,7 @@ def test_random_imports_in_random_order_refresh_incrementally_as_a_full_refresh(
     assert_incremental_equals_full()
 
 
+@pytest.mark.slow  # about 100 s: its module starts first (tests/conftest.py)
 @hsettings(
     max_examples=5,
     deadline=None,

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("upswing.coaching.urls")),
     path("api/", include("upswing.api.urls")),
     path("imports/", include("upswing.imports.urls")),
+    path("sources/", include("upswing.sources.urls")),
     path("audit/", include("upswing.audit_page.urls")),
     path("plans/", include("upswing.plans.urls")),
     path("admin/", admin.site.urls),

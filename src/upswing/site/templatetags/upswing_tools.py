@@ -1,5 +1,5 @@
 """`{% tool_links user as links %}`: the role tools the base layout's navigation offers
-(targets, imports, audit trail), each only to users who may open it."""
+(targets, imports, warehouse sources, audit trail), each only to users who may open it."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ def tool_links(user) -> list[tuple[str, str]]:
         links.append(("Targets", reverse("performance:targets_index")))
     if can_import(user):
         links.append(("Imports", reverse("imports:index")))
+        links.append(("Warehouse sources", reverse("sources:index")))
     if can_browse_audit(user):
         links.append(("Audit trail", reverse("audit:events")))
     return links

@@ -13,6 +13,7 @@ import csv
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -43,7 +44,9 @@ def write_roster(path: Path, agents: int, *, moved_every: int = 0) -> None:
             )  # fmt: skip
 
 
-def main(sizes: list[int]) -> list[dict]:
+def measure(agents: int) -> dict:
+    """One size, in this process, on a fresh UPSWING_HOME (the audit trail it writes is
+    append-only: a database cannot be emptied for the next size)."""
     home = Path(tempfile.mkdtemp(prefix="upswing-bench-roster-"))
     os.environ["UPSWING_HOME"] = str(home)
     from upswing.boot import setup_django
@@ -53,27 +56,44 @@ def main(sizes: list[int]) -> list[dict]:
 
     from upswing.ingest.service import import_file
 
+    call_command("migrate", interactive=False, verbosity=0)
+    roster, moved = home / f"roster-{agents}.csv", home / f"moved-{agents}.csv"
+    write_roster(roster, agents)
+    write_roster(moved, agents, moved_every=10)
+    row = {"agents": agents, "load_average": round(os.getloadavg()[0], 1)}
+    for label, path in (("first", roster), ("again", roster), ("transfers", moved)):
+        started = time.perf_counter()
+        result = import_file("roster", path)
+        row[label] = round(time.perf_counter() - started, 2)
+        row[f"{label}_counts"] = [result.inserted, result.updated, result.unchanged]
+    row["goal_met"] = row["first"] < GOAL_SECONDS if agents >= 20_000 else None
+    shutil.rmtree(home, ignore_errors=True)
+    return row
+
+
+def main(sizes: list[int]) -> list[dict]:
+    """Each size in its own process."""
     results = []
     for agents in sizes:
-        call_command("flush", interactive=False, verbosity=0)
-        call_command("migrate", interactive=False, verbosity=0)
-        roster, moved = home / f"roster-{agents}.csv", home / f"moved-{agents}.csv"
-        write_roster(roster, agents)
-        write_roster(moved, agents, moved_every=10)
-        row = {"agents": agents}
-        for label, path in (("first", roster), ("again", roster), ("transfers", moved)):
-            started = time.perf_counter()
-            result = import_file("roster", path)
-            row[label] = round(time.perf_counter() - started, 2)
-            row[f"{label}_counts"] = [result.inserted, result.updated, result.unchanged]
-        row["goal_met"] = row["first"] < GOAL_SECONDS if agents >= 20_000 else None
+        done = subprocess.run(
+            [sys.executable, "-m", "bench.roster", "--one", str(agents)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise SystemExit(f"roster bench at {agents:,} agents failed:\n{done.stderr}")
+        row = json.loads(done.stdout.strip().splitlines()[-1])
         print(json.dumps(row))
         results.append(row)
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "roster.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
-    shutil.rmtree(home, ignore_errors=True)
     return results
 
 
 if __name__ == "__main__":
-    main([int(a) for a in sys.argv[1:]] or [20_000])
+    if sys.argv[1:2] == ["--one"]:
+        print(json.dumps(measure(int(sys.argv[2]))))
+    else:
+        main([int(a) for a in sys.argv[1:]] or [20_000])

@@ -141,6 +141,154 @@ def agent_week_sql(con: duckdb.DuckDBPyConnection) -> pa.Table:
     return con.sql(AGENT_WEEK_SQL).to_arrow_table()
 
 
+# --- every level and period ---------------------------------------------------------------
+
+PERIOD_UNITS = {"week": "week", "month": "month"}
+GROUP_LEVELS = ("program", "team")
+
+
+def scorecard_sql(level: str, period: str) -> str:
+    """The long scorecard of `level` (agent, team, program) x `period` (week, month) by hand:
+    what `upswing refresh --full` computes for the same levels and periods, without the
+    parts of a blended agent's period, intervals, baselines or statuses."""
+    unit = PERIOD_UNITS[period]
+    if level == "agent":
+        return AGENT_WEEK_SQL.replace("DATE_TRUNC('week'", f"DATE_TRUNC('{unit}'").replace(
+            "'week' AS period_kind", f"'{period}' AS period_kind"
+        )
+    if level not in GROUP_LEVELS:
+        raise ValueError(f"no level {level!r}")
+    team = level == "team"
+    # A team counts the facts of the days its membership covers (an inner join); a program
+    # the facts that carry its id.
+    covered = (
+        "JOIN memberships_effective m ON m.agent_id = {t}.agent_id "
+        "AND {t}.local_date BETWEEN m.start_date AND m.end_date"
+    )
+    entity = "m.team_id" if team else "{t}.program_id"
+    program = "m.program_id" if team else "{t}.program_id"
+    join = covered if team else ""
+
+    def owner(t: str) -> str:
+        return f"{entity.format(t=t)} AS entity_id, {program.format(t=t)} AS program_id"
+
+    return f"""
+WITH
+memberships_effective AS (
+  SELECT agent_id, team_id, program_id, start_date,
+         LEAST(COALESCE(end_date, DATE '9999-12-31'),
+               COALESCE(LEAD(start_date) OVER (PARTITION BY agent_id ORDER BY start_date, team_id)
+                        - 1, DATE '9999-12-31')) AS end_date
+  FROM memberships
+),
+calls AS (
+  SELECT {owner("i")}, DATE_TRUNC('{unit}', i.local_date)::DATE AS period_start,
+         COALESCE(i.answered, TRUE) AS answered,
+         i.handle_seconds, i.wait_seconds, i.resolved, i.reopened, i.escalated,
+         COALESCE(p.service_level_seconds, {DEFAULT_SERVICE_LEVEL_SECONDS}) AS sl_seconds
+  FROM interactions i LEFT JOIN programs p ON p.program_id = i.program_id
+  {join.format(t="i")}
+),
+calls_agg AS (
+  SELECT entity_id, program_id, period_start,
+    COUNT(*) FILTER (answered) AS volume_n,
+    SUM(handle_seconds) FILTER (answered) AS aht_num,
+    COUNT(handle_seconds) FILTER (answered) AS aht_n,
+    STDDEV_SAMP(handle_seconds) FILTER (answered) AS aht_sd,
+    COUNT(*) FILTER (answered AND resolved AND NOT COALESCE(reopened, FALSE)) AS fcr_num,
+    COUNT(resolved) FILTER (answered) AS fcr_n,
+    COUNT(*) FILTER (answered AND escalated) AS escalation_num,
+    COUNT(escalated) FILTER (answered) AS escalation_n,
+    COUNT(*) FILTER (answered AND reopened) AS reopen_num,
+    COUNT(reopened) FILTER (answered) AS reopen_n,
+    SUM(wait_seconds) FILTER (answered) AS wait_num,
+    COUNT(wait_seconds) FILTER (answered) AS wait_n,
+    STDDEV_SAMP(wait_seconds) FILTER (answered) AS wait_sd,
+    COUNT(*) FILTER (answered AND wait_seconds <= sl_seconds) AS service_level_num,
+    COUNT(*) FILTER (NOT answered OR wait_seconds IS NOT NULL) AS service_level_n,
+    COUNT(*) FILTER (NOT answered) AS abandonment_num,
+    COUNT(*) AS abandonment_n
+  FROM calls GROUP BY ALL
+),
+surveys_agg AS (
+  SELECT {owner("c")}, DATE_TRUNC('{unit}', c.local_date)::DATE AS period_start,
+    COUNT(*) FILTER (s.kind = 'csat' AND s.score >= 4) AS csat_num,
+    COUNT(s.score) FILTER (s.kind = 'csat') AS csat_n,
+    SUM(s.score) FILTER (s.kind = 'csat') AS csat_score_num,
+    STDDEV_SAMP(s.score) FILTER (s.kind = 'csat') AS csat_score_sd,
+    100 * (COUNT(*) FILTER (s.kind = 'nps' AND s.score >= 9)
+           - COUNT(*) FILTER (s.kind = 'nps' AND s.score <= 6)) AS nps_num,
+    COUNT(s.score) FILTER (s.kind = 'nps') AS nps_n,
+    SUM(s.score) FILTER (s.kind = 'ces') AS ces_num,
+    COUNT(s.score) FILTER (s.kind = 'ces') AS ces_n,
+    STDDEV_SAMP(s.score) FILTER (s.kind = 'ces') AS ces_sd
+  FROM surveys s
+  JOIN (
+    SELECT source, interaction_id, agent_id, program_id, local_date
+    FROM interactions WHERE COALESCE(answered, TRUE)
+  ) c ON c.source = s.source AND c.interaction_id = s.interaction_id
+  {join.format(t="c")}
+  GROUP BY ALL
+),
+evaluations AS (
+  SELECT source, evaluation_id,
+    MAX(agent_id) AS agent_id, MAX(program_id) AS program_id, MAX(local_date) AS local_date,
+    CASE WHEN BOOL_OR(COALESCE(critical, FALSE) AND points < max_points) THEN 0.0
+         ELSE 100 * SUM(points) / NULLIF(SUM(max_points), 0) END AS score
+  FROM qa_scores GROUP BY source, evaluation_id
+),
+qa_agg AS (
+  SELECT {owner("e")}, DATE_TRUNC('{unit}', e.local_date)::DATE AS period_start,
+    SUM(score) AS qa_num, COUNT(score) AS qa_n, STDDEV_SAMP(score) AS qa_sd
+  FROM evaluations e
+  {join.format(t="e")}
+  GROUP BY ALL
+),
+long AS (
+  SELECT c.entity_id, c.program_id, c.period_start, u.*
+  FROM calls_agg c, LATERAL (VALUES
+    ('volume', volume_n::DOUBLE, volume_n, NULL::DOUBLE),
+    ('aht', aht_num, aht_n, aht_sd),
+    ('fcr', fcr_num, fcr_n, NULL),
+    ('escalation', escalation_num, escalation_n, NULL),
+    ('reopen', reopen_num, reopen_n, NULL),
+    ('wait', wait_num, wait_n, wait_sd),
+    ('service_level', service_level_num, service_level_n, NULL),
+    ('abandonment', abandonment_num, abandonment_n, NULL)
+  ) u(metric, numerator, n, sd)
+  UNION ALL
+  SELECT s.entity_id, s.program_id, s.period_start, u.*
+  FROM surveys_agg s, LATERAL (VALUES
+    ('csat', csat_num::DOUBLE, csat_n, NULL::DOUBLE),
+    ('csat_score', csat_score_num, csat_n, csat_score_sd),
+    ('nps', nps_num, nps_n, NULL),
+    ('ces', ces_num, ces_n, ces_sd)
+  ) u(metric, numerator, n, sd)
+  UNION ALL
+  SELECT entity_id, program_id, period_start, 'qa', qa_num, qa_n, qa_sd FROM qa_agg
+)
+SELECT '{level}' AS level, l.entity_id, {"l.entity_id" if team else "NULL::VARCHAR"} AS team_id,
+  l.program_id, '{period}' AS period_kind, l.period_start, l.metric,
+  l.numerator::DOUBLE AS numerator, l.n::BIGINT AS n,
+  CASE WHEN l.metric = 'volume' THEN l.n::DOUBLE
+       WHEN l.metric IN ('fcr', 'csat', 'escalation', 'reopen', 'service_level', 'abandonment')
+         THEN 100 * l.numerator / l.n
+       ELSE l.numerator / l.n END AS value,
+  l.sd::DOUBLE AS sd
+FROM long l
+WHERE l.n > 0 AND l.entity_id IS NOT NULL
+"""
+
+
+def all_levels_sql(con: duckdb.DuckDBPyConnection) -> int:
+    """Every level's week and month scorecard by hand-written SQL; the rows it returns."""
+    rows = 0
+    for level in ("agent", *GROUP_LEVELS):
+        for period in PERIOD_UNITS:
+            rows += con.sql(scorecard_sql(level, period)).to_arrow_table().num_rows
+    return rows
+
+
 # --- pandas ---------------------------------------------------------------------------------
 
 _SHARES = ("fcr", "csat", "escalation", "reopen", "service_level", "abandonment")

@@ -70,6 +70,18 @@ def sql_agent_week(home: Path, data: Path) -> dict:
     return _best_of(REPEATS, lambda: agent_week_sql(con))
 
 
+def sql_all_levels(home: Path, data: Path) -> dict:
+    """Every level's (agent, team, program) week and month scorecard in hand-written DuckDB
+    SQL, one query each (the six scan the facts six times): what the full refresh computes,
+    without parts, intervals, baselines and statuses. One run, as the refresh is timed."""
+    from bench.baselines import all_levels_sql
+
+    con = _warehouse(home).con
+    started = time.perf_counter()
+    rows = all_levels_sql(con)
+    return {"seconds": time.perf_counter() - started, "rows": rows}
+
+
 # The two query engines are timed the same way: the best of a few runs in one process, and
 # the first run (which includes Ibis building and compiling its expression) beside it.
 REPEATS = 3
@@ -216,6 +228,7 @@ TASKS = {
         upswing_import,
         ibis_agent_week,
         sql_agent_week,
+        sql_all_levels,
         pandas_agent_week,
         upswing_refresh,
         upswing_refresh_day,

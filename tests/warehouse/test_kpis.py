@@ -521,6 +521,26 @@ def test_the_agent_week_scorecard_matches_the_hand_written_sql(random_warehouse)
     assert_same_scorecard(ours, _sorted_frame(agent_week_sql(con.con)))
 
 
+@pytest.mark.parametrize("level", [Level.AGENT, Level.TEAM, Level.PROGRAM])
+@pytest.mark.parametrize("kind", [WEEK, MONTH])
+def test_every_level_and_period_matches_the_hand_written_sql(random_warehouse, level, kind):
+    """The bench's baseline for the full refresh (`bench.baselines.scorecard_sql`)."""
+    from bench.baselines import scorecard_sql
+
+    con, _ = random_warehouse
+    if con.name != "duckdb":
+        pytest.skip("the hand-written SQL baseline is DuckDB SQL")
+    theirs = con.con.sql(scorecard_sql(level.value, kind.value)).to_arrow_table()
+
+    def by_key(table) -> pd.DataFrame:  # a team whose program changed: a row per program
+        keys = ["entity_id", "period_start", "metric", "program_id"]
+        return _sorted_frame(table).sort_values(keys).reset_index(drop=True)
+
+    ours = by_key(scorecard(con, level, kind).to_pyarrow())
+    assert len(ours) > 0
+    assert_same_scorecard(ours, by_key(theirs))
+
+
 @pytest.mark.parametrize("kind", [WEEK, MONTH])
 def test_agent_and_program_rows_add_up_to_the_same_totals(random_warehouse, kind):
     con, _ = random_warehouse

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from factories import build_persona_org
 from upswing.periods import parse_period
 from upswing.scorecards import children
-from upswing.scorecards.rules import TOO_FEW, Status, overall_status
+from upswing.scorecards.rules import TOO_FEW, Status, concern, overall_status
 
 STATUSES = [s.value for s in Status] + [TOO_FEW]
 
@@ -86,3 +86,43 @@ def test_the_scorecard_states_its_overall_status_with_the_counts(client, org):
     overall_line = overall_line[: overall_line.index("</p>")]
     assert STATUS_WORDS[overall.status.code] in overall_line
     assert f"{overall.below_sla} metric" in overall_line
+
+
+# --- worst first: the order of listed teams and agents (rules.concern) --------------------
+
+fcr_values = st.floats(min_value=0, max_value=100, allow_nan=False)
+
+
+def _fcr_concern(value: float) -> tuple[int, float]:
+    floor, target = 70.0, 80.0
+    status = "below_sla" if value < floor else "below_target" if value < target else "on_target"
+    return concern(status, "fcr", value, floor, target)
+
+
+@given(fcr_values, fcr_values)
+def test_a_lower_share_on_a_higher_is_better_metric_is_never_listed_after_a_higher_one(a, b):
+    low, high = min(a, b), max(a, b)
+    assert _fcr_concern(low) <= _fcr_concern(high)
+
+
+@given(st.floats(min_value=0, max_value=5000, allow_nan=False), st.floats(0, 5000))
+def test_a_longer_handle_time_above_its_target_is_listed_first(a, b):
+    def key(value):
+        status = "below_sla" if value > 600 else "below_target" if value > 420 else "on_target"
+        return concern(status, "aht", value, 600.0, 420.0)
+
+    short, long = min(a, b), max(a, b)
+    assert key(long) <= key(short)
+
+
+def test_missed_standards_come_first_then_met_then_too_few_then_none():
+    order = [
+        Status.BELOW_SLA.value,
+        Status.BELOW_TARGET.value,
+        Status.ON_TARGET.value,
+        TOO_FEW,
+        Status.NO_TARGET.value,
+    ]
+    keys = [concern(status, "fcr", 75.0, None, None) for status in order]
+    assert keys == sorted(keys)
+    assert len(set(keys)) == len(keys)

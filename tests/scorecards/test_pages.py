@@ -255,3 +255,38 @@ def test_values_above_and_below_stay_inside_the_plot():
     chart = trend_chart([_point(0, 10.0, ci_low=0.0, ci_high=20.0), _point(1, 1000.0)])
     for dot in chart.dots:
         assert chart.plot_top <= dot.y <= chart.plot_bottom
+
+
+# --- a program of many teams: worst first, the rest on the next pages ------------------------
+
+
+def _fcr_row(level: str, code: str, fcr: float) -> ScorecardSnapshot:
+    status = "below_sla" if fcr < 70 else "below_target" if fcr < 80 else "on_target"
+    return ScorecardSnapshot(
+        level=level, entity_code=code, team_code="" if level == Level.PROGRAM else code,
+        program_code="MANY",
+        period_kind="week", period_start=FIRST_WEEK, metric="fcr", value=fcr,
+        numerator=fcr, n=500, sla_floor=70.0, kpi_target=80.0, status=status,
+        refreshed_at=dt.datetime(2026, 11, 30, tzinfo=dt.UTC),
+    )  # fmt: skip
+
+
+def test_a_programs_teams_are_listed_worst_first_and_paged(client, db):
+    program = ProgramFactory(code="MANY", name="Many teams")
+    values = {f"M{i:02d}": 60.0 + (i * 7) % 30 for i in range(30)}  # 60 to 89, shuffled
+    for code in values:
+        TeamFactory(code=code, name=f"Team {code}", program=program)
+    rows = [_fcr_row(Level.TEAM, code, v) for code, v in values.items()]
+    ScorecardSnapshot.objects.bulk_create([*rows, _fcr_row(Level.PROGRAM, "MANY", 75.0)])
+    manager = UserFactory(username="many-teams-manager")
+    RoleGrantFactory(user=manager, role=Role.OPERATIONS_MANAGER, program=program)
+    client.force_login(manager)
+
+    first = client.get("/programs/MANY/?metric=fcr&cper=25").context["children_table"]
+    rest = client.get("/programs/MANY/?metric=fcr&cper=25&cpage=2").context["children_table"]
+    shown = [row.code for row in first.rows + rest.rows]
+    missing = sorted((code for code in values if values[code] < 80), key=values.get)
+    met = sorted(code for code in values if values[code] >= 80)
+    assert shown == missing + met  # the furthest short first; those meeting it by name
+    assert [row.status.code for row in first.rows[:10]] == ["below_sla"] * 10
+    assert (first.slice.total, len(first.rows), len(rest.rows)) == (30, 25, 5)

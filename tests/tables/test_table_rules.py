@@ -93,6 +93,13 @@ def test_sort_is_case_blind_and_empty_values_go_last_both_ways():
     assert names(all_rows(SPEC, TableState("since", True), ROWS))[-1] == "carl"
 
 
+def test_a_column_ranking_by_tuples_sorts_item_by_item():
+    rows = [{"name": n, "score": rank} for n, rank in (("a", (1, -0.5)), ("b", (0, -0.1)))]
+    rows += [{"name": "c", "score": (0, -0.3)}, {"name": "d", "score": None}]
+    assert names(all_rows(SPEC, TableState("score", False), rows)) == ["c", "b", "a", "d"]
+    assert names(all_rows(SPEC, TableState("score", True), rows)) == ["a", "b", "c", "d"]
+
+
 def test_search_needs_every_word_in_some_column():
     assert names(all_rows(SPEC, TableState("name", query="team"), ROWS)) == ["carl", "dora"]
     assert names(all_rows(SPEC, TableState("name", query="TEAM south"), ROWS)) == ["dora"]
@@ -122,7 +129,14 @@ def test_no_query_string_breaks_the_parser(params):
 
 @given(
     st.lists(
-        st.one_of(st.none(), st.integers(), st.floats(), st.text(max_size=5), st.dates()),
+        st.one_of(
+            st.none(),
+            st.integers(),
+            st.floats(),
+            st.text(max_size=5),
+            st.dates(),
+            st.tuples(st.integers(0, 5), st.floats(allow_nan=False)),
+        ),
         max_size=30,
     ),
     st.booleans(),

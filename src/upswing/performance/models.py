@@ -116,6 +116,14 @@ class ScorecardSnapshot(models.Model):
         indexes = [
             models.Index(fields=["program_code", "period_kind", "period_start", "level"]),
             models.Index(fields=["team_code", "period_kind", "period_start", "level"]),
+            # One entity's rows of every part (an agent page reads its whole periods, the parts
+            # on one team and the work for one program together): the unique constraint's
+            # index holds whole periods only, and without this PostgreSQL reads every row of
+            # the level (seconds at 2,000 agents).
+            models.Index(
+                fields=["level", "entity_code", "period_kind", "period_start"],
+                name="snapshot_entity",
+            ),
             # The few rows of periods still filling up, found without reading the others.
             models.Index(
                 fields=["program_code", "period_kind", "period_start"],

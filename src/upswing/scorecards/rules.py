@@ -63,12 +63,16 @@ def is_small_sample(metric: str, n: int | None) -> bool:
     return n < min_sample(metric)
 
 
+# Read once: an enum member and its value are looked up through descriptors, and a program
+# page judges some 15,000 values.
+_NO_TARGET = Status.NO_TARGET.value
+_COUNTED = frozenset(code for code, m in CATALOG.items() if m.aggregate is Aggregate.COUNT)
+
+
 def judged_status(status: str, metric: str, n: int | None) -> str:
     """`status` as it may be shown: "too_few" for a value on a standard whose sample is below
     the metric's minimum (a count such as volume is never too few)."""
-    if status == Status.NO_TARGET.value or n is None or metric not in CATALOG:
-        return status
-    if CATALOG[metric].aggregate is Aggregate.COUNT:
+    if status == _NO_TARGET or n is None or metric not in CATALOG or metric in _COUNTED:
         return status
     return TOO_FEW if n < min_sample(metric) else status
 
@@ -76,6 +80,24 @@ def judged_status(status: str, metric: str, n: int | None) -> str:
 # From worst to best: the overall status of an entity is the worst status among its judged
 # metrics, so it can never read "on target" while a metric is below its SLA floor.
 _SEVERITY = (Status.BELOW_SLA.value, Status.BELOW_TARGET.value, Status.ON_TARGET.value)
+
+
+# Worst first for a list of teams or agents: missed standards, then those met, then values
+# too small to judge, then those with no standard at all.
+_CONCERN = (*_SEVERITY, TOO_FEW, Status.NO_TARGET.value)
+
+
+def concern(
+    status: str,
+    metric: str,
+    value: float | None,
+    sla_floor: float | None,
+    kpi_target: float | None,
+) -> tuple[int, float]:
+    """A key that orders values worst first: by judged status (`status` as `judged_status`
+    gives it), then the furthest short of its standard (`shortfall`) first."""
+    rank = _CONCERN.index(status) if status in _CONCERN else len(_CONCERN)
+    return rank, -shortfall(metric, value, sla_floor, kpi_target)
 
 
 def overall_status(statuses) -> str:

@@ -59,6 +59,9 @@ def children_table(kind: str, code: str, metric: str) -> TableSpec:
         title=f"{noun.capitalize()}s",
         noun=noun,
         prefix="c",
+        # Worst first on the chosen metric: below the SLA floor, then below target, each the
+        # furthest short first; a program's hundreds of teams are paged after that.
+        default_sort="status",
         columns=(
             Column(
                 "name",
@@ -68,7 +71,12 @@ def children_table(kind: str, code: str, metric: str) -> TableSpec:
             ),
             Column("value", label, lambda r: r.raw_value, lambda r: r.value, numeric=True),
             Column("change", "Change", _delta_change, _delta_words, numeric=True),
-            Column("status", "Status", lambda r: r.status.words if r.status else "No data"),
+            Column(
+                "status",
+                "Status",
+                lambda r: r.concern,
+                lambda r: r.status.words if r.status else "No data",
+            ),
             Column("n", "n", lambda r: r.n, numeric=True),
             Column("overall", "Overall", lambda r: r.overall.words if r.overall else "No data"),
             Column("below_sla", "Metrics below SLA floor", lambda r: r.below_sla, numeric=True),

@@ -132,6 +132,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT: the app's queries are small, but a plan over millions of snapshot rows can be
+    # estimated dear enough to be compiled first, which took 14 s of a 15 s agent page.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 
 # The analytics warehouse: any Ibis URL; a DuckDB file under UPSWING_HOME by default.
 UPSWING_WAREHOUSE_URL = (

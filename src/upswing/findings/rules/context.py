@@ -7,7 +7,7 @@ mixes and each team's series; `finding` builds the `Finding` the rules return.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from upswing.findings.rules.screen import Screen, Shares
@@ -32,7 +32,7 @@ class Context:
     shares: Shares
     coaching: dict[str, tuple[CoachingRecord, ...]]
     tallies: dict[str, tuple[BehaviourTally, ...]]
-    mixes: dict[tuple[str, str], MixProfile]  # (agent, metric): the first profile given
+    mixes: Mapping[tuple[str, str], MixProfile]  # (agent, metric): the first profile given
     teams: dict[tuple[str, str], tuple[AgentSeries, ...]]  # (team, metric): its series
 
     @property

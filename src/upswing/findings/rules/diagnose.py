@@ -11,6 +11,7 @@ once (`screen.BatchScreen`); the per-series rules then build each finding.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from upswing.findings.rules.context import Context, group
@@ -46,9 +47,7 @@ def diagnose(inputs: DiagnosisInputs, *, screen: type[Screen] = BatchScreen) -> 
     # one series per agent and metric, the last given (in the place of the first)
     latest = {(s.agent_id, s.metric): s for s in inputs.series if s.metric in DIAGNOSED_METRICS}
     screened = screen(list(latest.values()), inputs.last_period, inputs.config)
-    mixes: dict[tuple[str, str], MixProfile] = {}
-    for m in inputs.mixes:
-        mixes.setdefault((m.agent_id, m.metric), m)
+    mixes = inputs.mixes if isinstance(inputs.mixes, Mapping) else _first_profiles(inputs.mixes)
     context = Context(
         inputs,
         screened,
@@ -105,3 +104,11 @@ def _metric_finding(row: int, pair: PairAssessment, ctx: Context) -> Finding | N
         return None
     trend = evaluate_trend(series, ctx.inputs.last_period, ctx.config)
     return trend_finding(series, trend, ctx) if trend is not None else None
+
+
+def _first_profiles(profiles: Iterable[MixProfile]) -> dict[tuple[str, str], MixProfile]:
+    """(agent, metric) -> the first profile given for it."""
+    mixes: dict[tuple[str, str], MixProfile] = {}
+    for m in profiles:
+        mixes.setdefault((m.agent_id, m.metric), m)
+    return mixes

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 
 # A finding's stored codes (kind, cause, recommendation) are defined beside the models that
@@ -232,7 +233,9 @@ class DiagnosisInputs:
     series: tuple[AgentSeries, ...]
     events: tuple[ContextEvent, ...] = ()
     coaching: tuple[CoachingRecord, ...] = ()
-    mixes: tuple[MixProfile, ...] = ()
+    # Or a mapping (agent, metric) -> profile, read only for the agents whose gap the mix
+    # could explain (the service builds a program's profiles on demand: findings.mixes).
+    mixes: tuple[MixProfile, ...] | Mapping[tuple[str, str], MixProfile] = ()
     behaviours: tuple[BehaviourTally, ...] = ()
     config: DiagnosisConfig = field(default_factory=DiagnosisConfig)
 

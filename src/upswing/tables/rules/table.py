@@ -201,9 +201,12 @@ def sort_rows(spec: TableSpec, state: TableState, rows: Sequence[Any]) -> list[A
 
 
 def sort_key(value: Any) -> tuple | None:
-    """A key that orders any mix of values: numbers, then dates, then text (case-blind)."""
+    """A key that orders any mix of values: numbers, then dates, then text (case-blind), then
+    tuples of numbers (a column's own ranking, compared item by item)."""
     if value is None or value == "":
         return None
+    if isinstance(value, tuple):
+        return (3, 0.0, "", tuple(float(v) for v in value))
     if isinstance(value, bool):
         return (0, float(value), "")
     if isinstance(value, int | float):

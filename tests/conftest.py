@@ -87,7 +87,9 @@ SPARK_TEST_URL = (
 def pytest_collection_modifyitems(items) -> None:
     """Spark tests: PySpark 4.0 leaves the socket it reads an Arrow result from to the garbage
     collector (pyspark.sql.pandas.conversion), not a leak of ours, so not an error; and they
-    all run on one xdist worker (`make test` passes `--dist loadgroup`), so one Spark starts.
+    carry one xdist group, so that `--dist loadgroup` runs them on one worker (one Spark).
+    `make test` does not pass it: the suite took 39 min with it, 24 min without (one run
+    each, 2026-12-03), and why is not known yet.
 
     Modules holding a slow test run first: on every core, a four-minute test picked up last
     would leave the other workers idle while it ends."""

@@ -18,6 +18,44 @@ LONG_COLUMNS = [
     "metric", "numerator", "n", "value", "sd",
 ]  # fmt: skip
 
+# The aggregates and the evaluations every hand-written scorecard below shares.
+_CALL_AGGREGATES = """
+    COUNT(*) FILTER (answered) AS volume_n,
+    SUM(handle_seconds) FILTER (answered) AS aht_num,
+    COUNT(handle_seconds) FILTER (answered) AS aht_n,
+    STDDEV_SAMP(handle_seconds) FILTER (answered) AS aht_sd,
+    COUNT(*) FILTER (answered AND resolved AND NOT COALESCE(reopened, FALSE)) AS fcr_num,
+    COUNT(resolved) FILTER (answered) AS fcr_n,
+    COUNT(*) FILTER (answered AND escalated) AS escalation_num,
+    COUNT(escalated) FILTER (answered) AS escalation_n,
+    COUNT(*) FILTER (answered AND reopened) AS reopen_num,
+    COUNT(reopened) FILTER (answered) AS reopen_n,
+    SUM(wait_seconds) FILTER (answered) AS wait_num,
+    COUNT(wait_seconds) FILTER (answered) AS wait_n,
+    STDDEV_SAMP(wait_seconds) FILTER (answered) AS wait_sd,
+    COUNT(*) FILTER (answered AND wait_seconds <= sl_seconds) AS service_level_num,
+    COUNT(*) FILTER (NOT answered OR wait_seconds IS NOT NULL) AS service_level_n,
+    COUNT(*) FILTER (NOT answered) AS abandonment_num,
+    COUNT(*) AS abandonment_n"""[1:]
+_SURVEY_AGGREGATES = """
+    COUNT(*) FILTER (s.kind = 'csat' AND s.score >= 4) AS csat_num,
+    COUNT(s.score) FILTER (s.kind = 'csat') AS csat_n,
+    SUM(s.score) FILTER (s.kind = 'csat') AS csat_score_num,
+    STDDEV_SAMP(s.score) FILTER (s.kind = 'csat') AS csat_score_sd,
+    100 * (COUNT(*) FILTER (s.kind = 'nps' AND s.score >= 9)
+           - COUNT(*) FILTER (s.kind = 'nps' AND s.score <= 6)) AS nps_num,
+    COUNT(s.score) FILTER (s.kind = 'nps') AS nps_n,
+    SUM(s.score) FILTER (s.kind = 'ces') AS ces_num,
+    COUNT(s.score) FILTER (s.kind = 'ces') AS ces_n,
+    STDDEV_SAMP(s.score) FILTER (s.kind = 'ces') AS ces_sd"""[1:]
+_EVALUATIONS = """
+evaluations AS (
+  SELECT source, evaluation_id,
+    MAX(agent_id) AS agent_id, MAX(program_id) AS program_id, MAX(local_date) AS local_date,
+    CASE WHEN BOOL_OR(COALESCE(critical, FALSE) AND points < max_points) THEN 0.0
+         ELSE 100 * SUM(points) / NULLIF(SUM(max_points), 0) END AS score
+  FROM qa_scores GROUP BY source, evaluation_id"""[1:]
+
 AGENT_WEEK_SQL = f"""
 WITH
 memberships_effective AS (  -- a later membership cuts an overlapping earlier one short
@@ -38,37 +76,12 @@ calls AS (
 calls_agg AS (
   SELECT agent_id, period_start,
     MAX(local_date) AS last_day, MAX(program_id) AS some_program,
-    COUNT(*) FILTER (answered) AS volume_n,
-    SUM(handle_seconds) FILTER (answered) AS aht_num,
-    COUNT(handle_seconds) FILTER (answered) AS aht_n,
-    STDDEV_SAMP(handle_seconds) FILTER (answered) AS aht_sd,
-    COUNT(*) FILTER (answered AND resolved AND NOT COALESCE(reopened, FALSE)) AS fcr_num,
-    COUNT(resolved) FILTER (answered) AS fcr_n,
-    COUNT(*) FILTER (answered AND escalated) AS escalation_num,
-    COUNT(escalated) FILTER (answered) AS escalation_n,
-    COUNT(*) FILTER (answered AND reopened) AS reopen_num,
-    COUNT(reopened) FILTER (answered) AS reopen_n,
-    SUM(wait_seconds) FILTER (answered) AS wait_num,
-    COUNT(wait_seconds) FILTER (answered) AS wait_n,
-    STDDEV_SAMP(wait_seconds) FILTER (answered) AS wait_sd,
-    COUNT(*) FILTER (answered AND wait_seconds <= sl_seconds) AS service_level_num,
-    COUNT(*) FILTER (NOT answered OR wait_seconds IS NOT NULL) AS service_level_n,
-    COUNT(*) FILTER (NOT answered) AS abandonment_num,
-    COUNT(*) AS abandonment_n
+{_CALL_AGGREGATES}
   FROM calls GROUP BY agent_id, period_start
 ),
 surveys_agg AS (
   SELECT c.agent_id, c.period_start,
-    COUNT(*) FILTER (s.kind = 'csat' AND s.score >= 4) AS csat_num,
-    COUNT(s.score) FILTER (s.kind = 'csat') AS csat_n,
-    SUM(s.score) FILTER (s.kind = 'csat') AS csat_score_num,
-    STDDEV_SAMP(s.score) FILTER (s.kind = 'csat') AS csat_score_sd,
-    100 * (COUNT(*) FILTER (s.kind = 'nps' AND s.score >= 9)
-           - COUNT(*) FILTER (s.kind = 'nps' AND s.score <= 6)) AS nps_num,
-    COUNT(s.score) FILTER (s.kind = 'nps') AS nps_n,
-    SUM(s.score) FILTER (s.kind = 'ces') AS ces_num,
-    COUNT(s.score) FILTER (s.kind = 'ces') AS ces_n,
-    STDDEV_SAMP(s.score) FILTER (s.kind = 'ces') AS ces_sd
+{_SURVEY_AGGREGATES}
   FROM surveys s
   JOIN (  -- not the `calls` CTE: a CTE read twice is materialized, every call held in memory
     SELECT source, interaction_id, agent_id, DATE_TRUNC('week', local_date)::DATE AS period_start
@@ -76,12 +89,7 @@ surveys_agg AS (
   ) c ON c.source = s.source AND c.interaction_id = s.interaction_id
   GROUP BY c.agent_id, c.period_start
 ),
-evaluations AS (
-  SELECT source, evaluation_id,
-    MAX(agent_id) AS agent_id, MAX(program_id) AS program_id, MAX(local_date) AS local_date,
-    CASE WHEN BOOL_OR(COALESCE(critical, FALSE) AND points < max_points) THEN 0.0
-         ELSE 100 * SUM(points) / NULLIF(SUM(max_points), 0) END AS score
-  FROM qa_scores GROUP BY source, evaluation_id
+{_EVALUATIONS}
 ),
 qa_agg AS (
   SELECT agent_id, DATE_TRUNC('week', local_date)::DATE AS period_start,
@@ -191,37 +199,12 @@ calls AS (
 ),
 calls_agg AS (
   SELECT entity_id, program_id, period_start,
-    COUNT(*) FILTER (answered) AS volume_n,
-    SUM(handle_seconds) FILTER (answered) AS aht_num,
-    COUNT(handle_seconds) FILTER (answered) AS aht_n,
-    STDDEV_SAMP(handle_seconds) FILTER (answered) AS aht_sd,
-    COUNT(*) FILTER (answered AND resolved AND NOT COALESCE(reopened, FALSE)) AS fcr_num,
-    COUNT(resolved) FILTER (answered) AS fcr_n,
-    COUNT(*) FILTER (answered AND escalated) AS escalation_num,
-    COUNT(escalated) FILTER (answered) AS escalation_n,
-    COUNT(*) FILTER (answered AND reopened) AS reopen_num,
-    COUNT(reopened) FILTER (answered) AS reopen_n,
-    SUM(wait_seconds) FILTER (answered) AS wait_num,
-    COUNT(wait_seconds) FILTER (answered) AS wait_n,
-    STDDEV_SAMP(wait_seconds) FILTER (answered) AS wait_sd,
-    COUNT(*) FILTER (answered AND wait_seconds <= sl_seconds) AS service_level_num,
-    COUNT(*) FILTER (NOT answered OR wait_seconds IS NOT NULL) AS service_level_n,
-    COUNT(*) FILTER (NOT answered) AS abandonment_num,
-    COUNT(*) AS abandonment_n
+{_CALL_AGGREGATES}
   FROM calls GROUP BY ALL
 ),
 surveys_agg AS (
   SELECT {owner("c")}, DATE_TRUNC('{unit}', c.local_date)::DATE AS period_start,
-    COUNT(*) FILTER (s.kind = 'csat' AND s.score >= 4) AS csat_num,
-    COUNT(s.score) FILTER (s.kind = 'csat') AS csat_n,
-    SUM(s.score) FILTER (s.kind = 'csat') AS csat_score_num,
-    STDDEV_SAMP(s.score) FILTER (s.kind = 'csat') AS csat_score_sd,
-    100 * (COUNT(*) FILTER (s.kind = 'nps' AND s.score >= 9)
-           - COUNT(*) FILTER (s.kind = 'nps' AND s.score <= 6)) AS nps_num,
-    COUNT(s.score) FILTER (s.kind = 'nps') AS nps_n,
-    SUM(s.score) FILTER (s.kind = 'ces') AS ces_num,
-    COUNT(s.score) FILTER (s.kind = 'ces') AS ces_n,
-    STDDEV_SAMP(s.score) FILTER (s.kind = 'ces') AS ces_sd
+{_SURVEY_AGGREGATES}
   FROM surveys s
   JOIN (
     SELECT source, interaction_id, agent_id, program_id, local_date
@@ -230,12 +213,7 @@ surveys_agg AS (
   {join.format(t="c")}
   GROUP BY ALL
 ),
-evaluations AS (
-  SELECT source, evaluation_id,
-    MAX(agent_id) AS agent_id, MAX(program_id) AS program_id, MAX(local_date) AS local_date,
-    CASE WHEN BOOL_OR(COALESCE(critical, FALSE) AND points < max_points) THEN 0.0
-         ELSE 100 * SUM(points) / NULLIF(SUM(max_points), 0) END AS score
-  FROM qa_scores GROUP BY source, evaluation_id
+{_EVALUATIONS}
 ),
 qa_agg AS (
   SELECT {owner("e")}, DATE_TRUNC('{unit}', e.local_date)::DATE AS period_start,

@@ -14,7 +14,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from upswing.metrics import CATALOG, METRIC_CODES, Better, format_value
 from upswing.org.access import reach_of
 from upswing.periods import Period, PeriodKind
-from upswing.scorecards.access import visible_snapshots
+from upswing.scorecards.access import agent_snapshots, visible_snapshots
 from upswing.scorecards.models import WHOLE_PARTS, Level, Part, ScorecardSnapshot
 from upswing.scorecards.previous import both_periods, delta_of, split_periods
 from upswing.scorecards.rules import TOO_FEW, Status, judged_status, overall_status, shortfall
@@ -171,13 +171,27 @@ def visible_rows(user) -> QuerySet[ScorecardSnapshot]:
     return cached[1]
 
 
+_AGENT_ATTR = "_upswing_agent_snapshots"
+
+
+def _agent_rows(user, code: str) -> QuerySet[ScorecardSnapshot]:
+    """`agent_snapshots(user, code)`, resolved once per user object, reach and agent (a page
+    reads an agent's rows four or five times)."""
+    reach = reach_of(user)
+    cached = getattr(user, _AGENT_ATTR, None)
+    if cached is None or cached[0] is not reach or cached[1] != code:
+        cached = (reach, code, agent_snapshots(user, code))
+        setattr(user, _AGENT_ATTR, cached)
+    return cached[2]
+
+
 def entity_rows(user, level: str, code: str) -> QuerySet[ScorecardSnapshot]:
     """The entity's rows the user may read, one per period and metric: for an agent, the
     whole period when the user may read it, else the part on the user's team, else the work
     for the user's program (see `performance.access`)."""
-    rows = visible_rows(user).filter(level=level, entity_code=code)
     if level != Level.AGENT:
-        return rows
+        return visible_rows(user).filter(level=level, entity_code=code)
+    rows = _agent_rows(user, code)
     same = {
         "period_kind": OuterRef("period_kind"),
         "period_start": OuterRef("period_start"),

@@ -156,33 +156,27 @@ def _score_row(row: ScorecardSnapshot, previous: ScorecardSnapshot | None = None
     )
 
 
-_VISIBLE_ATTR = "_upswing_visible_snapshots"
+def _per_reach(user, attr: str, key, build):
+    """`build()`, kept on the user object for as long as its reach and `key` stay the same: a
+    new reach (the next request, or after `forget_reach`) or another key builds it again."""
+    reach = reach_of(user)
+    cached = getattr(user, attr, None)
+    if cached is None or cached[0] is not reach or cached[1] != key:
+        cached = (reach, key, build())
+        setattr(user, attr, cached)
+    return cached[2]
 
 
 def visible_rows(user) -> QuerySet[ScorecardSnapshot]:
-    """`visible_snapshots(user)`, built once per user object and reach: a page filters it four
-    or five times, and resolving its scope subqueries costs about a millisecond each time.
-    A new reach (the next request, or after `forget_reach`) builds it again."""
-    reach = reach_of(user)
-    cached = getattr(user, _VISIBLE_ATTR, None)
-    if cached is None or cached[0] is not reach:
-        cached = (reach, visible_snapshots(user))
-        setattr(user, _VISIBLE_ATTR, cached)
-    return cached[1]
-
-
-_AGENT_ATTR = "_upswing_agent_snapshots"
+    """`visible_snapshots(user)`, built once per user and reach: a page filters it four or
+    five times, and resolving its scope subqueries costs about a millisecond each time."""
+    return _per_reach(user, "_upswing_visible_snapshots", None, lambda: visible_snapshots(user))
 
 
 def _agent_rows(user, code: str) -> QuerySet[ScorecardSnapshot]:
-    """`agent_snapshots(user, code)`, resolved once per user object, reach and agent (a page
-    reads an agent's rows four or five times)."""
-    reach = reach_of(user)
-    cached = getattr(user, _AGENT_ATTR, None)
-    if cached is None or cached[0] is not reach or cached[1] != code:
-        cached = (reach, code, agent_snapshots(user, code))
-        setattr(user, _AGENT_ATTR, cached)
-    return cached[2]
+    """`agent_snapshots(user, code)`, resolved once per user, reach and agent (a page reads an
+    agent's rows four or five times)."""
+    return _per_reach(user, "_upswing_agent_snapshots", code, lambda: agent_snapshots(user, code))
 
 
 def entity_rows(user, level: str, code: str) -> QuerySet[ScorecardSnapshot]:

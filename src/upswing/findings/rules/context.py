@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from upswing.findings.rules.screen import Screen, Shares
-from upswing.findings.rules.team import TeamWindow, team_window
+from upswing.findings.rules.team import MateWindow, TeamWindow, mate_windows, team_window
 from upswing.findings.rules.types import (
     AgentSeries,
     BehaviourTally,
@@ -34,6 +34,14 @@ class Context:
     tallies: dict[str, tuple[BehaviourTally, ...]]
     mixes: Mapping[tuple[str, str], MixProfile]  # (agent, metric): the first profile given
     teams: dict[tuple[str, str], tuple[AgentSeries, ...]]  # (team, metric): its series
+    # (team, metric): each of its agents' windows, read when first needed
+    _mates: dict[tuple[str, str], tuple[MateWindow, ...]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    # (agent, team, metric): the rest of the team (several rules read it)
+    _rest: dict[tuple[str, str, str], TeamWindow | None] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @property
     def config(self):
@@ -41,8 +49,15 @@ class Context:
 
     def team_window(self, series: AgentSeries) -> TeamWindow | None:
         """The rest of the agent's team on the metric, pooled over its window."""
-        team = self.teams.get((series.team_id, series.metric), ())
-        return team_window(series, team, self.inputs.last_period, self.inputs.config)
+        key = (series.agent_id, series.team_id, series.metric)
+        if key not in self._rest:
+            last, config = self.inputs.last_period, self.inputs.config
+            team = (series.team_id, series.metric)
+            if team not in self._mates:
+                mates = self.teams.get(team, ())
+                self._mates[team] = mate_windows(mates, series.metric, last, config)
+            self._rest[key] = team_window(series, (), last, config, self._mates[team])
+        return self._rest[key]
 
     def teammates(self, series: AgentSeries) -> list[AgentSeries]:
         team = self.teams.get((series.team_id, series.metric), ())

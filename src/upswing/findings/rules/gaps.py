@@ -151,7 +151,7 @@ def pool(
     the same as the pooled interval's `confidence`)."""
     n = sum(o.n for o in observations)
     numerator = sum(o.numerator for o in observations)
-    periods = tuple(sorted(o.period for o in observations))
+    periods = tuple(sorted((o.period for o in observations), key=_period_order))
     refs = tuple(o.ref for o in observations if o.ref is not None)
     aggregate = CATALOG[metric].aggregate
     if n == 0:
@@ -175,6 +175,12 @@ def pool(
     interval = stats.compute_mean_interval(mean, sd, n, confidence)
     low, high = in_range(metric, interval.low, interval.high)
     return Pooled(periods, n, numerator, mean, low, high, refs)
+
+
+def _period_order(period: Period) -> tuple:
+    """The periods' own order (kind, then first day), compared in C, not by the dataclass's
+    generated method: a program's pools sort about a million of them."""
+    return (period.kind, period.start)
 
 
 def clamp(metric: str, number: float) -> float:

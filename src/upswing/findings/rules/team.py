@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from upswing import stats
 from upswing.findings.rules import wording
 from upswing.findings.rules.gaps import Pooled, is_worse, pool
-from upswing.findings.rules.types import AgentSeries, DiagnosisConfig
+from upswing.findings.rules.types import AgentSeries, DiagnosisConfig, Observation
 from upswing.metrics import CATALOG, Better
 from upswing.periods import Period, window_ending
 
@@ -97,22 +97,66 @@ class TeamWindow:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class MateWindow:
+    """One agent of a team on one metric: their observations with data (finite, n > 0) in the
+    metric's window and in as many weeks before it, and whether their value fell from the one
+    to the other (None: no data in one of them). Read once per team and metric, then used for
+    every one of its agents judged (each time with that agent left out)."""
+
+    agent_id: str
+    now: tuple[Observation, ...]
+    before: tuple[Observation, ...]
+    fell: bool | None
+
+
+def window_weeks(metric: str, last: Period, config: DiagnosisConfig) -> tuple[Period, ...]:
+    """The weeks a team is pooled over on `metric`: its pooled window, at least the window."""
+    return tuple(window_ending(last, max(config.window, config.pooled_weeks_for(metric))))
+
+
+def mate_windows(
+    team: Sequence[AgentSeries], metric: str, last: Period, config: DiagnosisConfig
+) -> tuple[MateWindow, ...]:
+    """Each of the team's series on `metric`, in the team's order, read over its window."""
+    weeks = window_weeks(metric, last, config)
+    prior = window_ending(weeks[0].previous(), len(weeks))
+    out = []
+    for mate in team:
+        if mate.metric != metric:
+            continue
+        now, before = _with_data(mate, weeks), _with_data(mate, prior)
+        fell = None
+        if now and before:
+            fell = is_worse(metric, _mean(now), _mean(before))
+        out.append(MateWindow(mate.agent_id, now, before, fell))
+    return tuple(out)
+
+
+def _with_data(series: AgentSeries, periods: Sequence[Period]) -> tuple[Observation, ...]:
+    found = (series.at(p) for p in periods)
+    return tuple(o for o in found if o is not None and o.n > 0 and math.isfinite(o.value))
+
+
+def _mean(observations: Sequence[Observation]) -> float:
+    return sum(o.numerator for o in observations) / sum(o.n for o in observations)
+
+
 def team_window(
     series: AgentSeries,
     team: Sequence[AgentSeries],
     last: Period,
     config: DiagnosisConfig,
+    windows: Sequence[MateWindow] | None = None,
 ) -> TeamWindow | None:
     """The rest of `series`' team on its metric, pooled over the metric's window; None with
-    fewer than `systemic_min_agents` teammates with data or too few observations."""
-    weeks = window_ending(last, max(config.window, config.pooled_weeks_for(series.metric)))
-    mates = [s for s in team if s.agent_id != series.agent_id and s.metric == series.metric]
-    taken, agents = [], 0
-    for mate in mates:
-        own = [o for p in weeks if (o := mate.at(p)) is not None and o.n > 0]
-        own = [o for o in own if math.isfinite(o.value)]
-        agents += bool(own)
-        taken += own
+    fewer than `systemic_min_agents` teammates with data or too few observations.
+    `windows`: the team's `mate_windows`, when already read."""
+    if windows is None:
+        windows = mate_windows(team, series.metric, last, config)
+    mates = [w for w in windows if w.agent_id != series.agent_id]
+    taken = [o for w in mates for o in w.now]
+    agents = sum(1 for w in mates if w.now)
     if agents < config.systemic_min_agents:
         return None
     # one test per team, not per agent: the configured confidence, one-sided
@@ -123,35 +167,17 @@ def team_window(
     floors = [o.sla_floor for o in taken if o.sla_floor is not None and math.isfinite(o.sla_floor)]
     floor = (min(floors) if higher else max(floors)) if floors else None
     bound = pooled.high if higher else pooled.low
-    prior = window_ending(weeks[0].previous(), len(weeks))
-    earlier = [o for m in mates for p in prior if (o := m.at(p)) is not None and o.n > 0]
-    before = pool([o for o in earlier if math.isfinite(o.value)], series.metric, config.confidence)
+    before = pool([o for w in mates for o in w.before], series.metric, config.confidence)
     now = pool(taken, series.metric, config.confidence)
-    dropped = _dropped(series.metric, before, now, config) and _most_fell(
-        series.metric, mates, prior, weeks
-    )
+    dropped = _dropped(series.metric, before, now, config) and _most_fell(mates)
     return TeamWindow(series.team_id, series.metric, agents, pooled, bound, floor, before, dropped)
 
 
-def _most_fell(
-    metric: str, mates: Sequence[AgentSeries], prior: Sequence[Period], weeks: Sequence[Period]
-) -> bool:
+def _most_fell(mates: Sequence[MateWindow]) -> bool:
     """More than half of the teammates with data in both windows are worse in the second: a
     drop of the team, not of one or two of its agents pulling the pooled value down."""
-    compared = fell = 0
-    for mate in mates:
-        values = []
-        for span in (prior, weeks):
-            own = [o for p in span if (o := mate.at(p)) is not None and o.n > 0]
-            n = sum(o.n for o in own if math.isfinite(o.value))
-            values.append(
-                sum(o.numerator for o in own if math.isfinite(o.value)) / n if n else None
-            )
-        if None in values:
-            continue
-        compared += 1
-        fell += is_worse(metric, values[1], values[0])
-    return 2 * fell > compared
+    compared = [w.fell for w in mates if w.fell is not None]
+    return 2 * sum(compared) > len(compared)
 
 
 def _dropped(metric: str, before: Pooled, after: Pooled, config: DiagnosisConfig) -> bool:

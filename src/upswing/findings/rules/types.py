@@ -1,7 +1,7 @@
 """The values diagnosis reads and writes: enums, configuration, inputs and findings.
 
-Pure: frozen slotted dataclasses, no Django, no Ibis. Dates are plain `datetime.date`s
-(coaching and events are read in the program's time zone by the service).
+Pure: frozen slotted dataclasses (and one named tuple), no Django, no Ibis. Dates are plain
+`datetime.date`s (coaching and events are read in the program's time zone by the service).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import datetime as dt
 import enum
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
+from typing import NamedTuple
 
 # A finding's stored codes (kind, cause, recommendation) are defined beside the models that
 # store them, so that those models import no feature's rules; the rules use them from here.
@@ -120,9 +121,11 @@ class DiagnosisConfig:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Observation:
-    """One scorecard value of one agent for one period (a ScorecardSnapshot row)."""
+class Observation(NamedTuple):
+    """One scorecard value of one agent for one period (a ScorecardSnapshot row).
+
+    A named tuple, not a dataclass: a program of 20,000 agents reads about 300,000 of them,
+    and a tuple is made in a fifth of a frozen dataclass's time."""
 
     period: Period
     value: float

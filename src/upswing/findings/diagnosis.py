@@ -13,7 +13,6 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import groupby
 from operator import itemgetter
 from zoneinfo import ZoneInfo
 
@@ -21,7 +20,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from upswing.findings import rules
+from upswing.bulk import collector_paused
+from upswing.findings import processes, rules
 from upswing.findings.mixes import MixProfiles
 from upswing.findings.registry import coaching_history
 from upswing.findings.rules.diagnose import BEHAVIOUR_METRICS
@@ -106,12 +106,14 @@ def run_diagnosis(
     findings: list[rules.Finding] = []
     judged: list[Period] = []
     with open_warehouse(settings.UPSWING_WAREHOUSE_URL) as wh:
-        for program in programs:
-            last = last_week_with_data(program.code, complete)
-            judged.append(last)
-            inputs = load_inputs(wh, program, as_of, last)
-            found = rules.diagnose(inputs).findings
-            findings += _quality_notes().note_qa_evaluators(wh, program, inputs, found)
+        readings = [
+            read_warehouse(wh, program, as_of, last_week_with_data(program.code, complete))
+            for program in programs
+        ]
+        # The scorecards and the rules, one program per process (upswing.findings.processes).
+        for reading, found in zip(readings, processes.map_programs(judge, readings), strict=True):
+            judged.append(reading.last_period)
+            findings += _quality_notes().note_qa_evaluators(wh, reading.program, reading, found)
     last = max(judged, default=complete)
     findings = [f for f in findings if _in_scope(f, scope)]
     groups = rules.group_similar_gaps(findings)
@@ -169,31 +171,80 @@ def program_config(program: Program) -> rules.DiagnosisConfig:
 # --- loading ----------------------------------------------------------------------------------
 
 
-def load_inputs(wh: Warehouse, program: Program, as_of: dt.date, last: Period):
+@dataclass(frozen=True)
+class WarehouseReading:
+    """What a program's diagnosis reads from the warehouse, read by the process that holds
+    it: recorded events, the interaction, survey and evaluation mix cells, and the QA misses
+    per behaviour, of every agent. `inputs_of` keeps those of the agents with scorecards."""
+
+    program: Program
+    as_of: dt.date
+    last_period: Period
+    config: rules.DiagnosisConfig
+    events: tuple[rules.ContextEvent, ...]
+    mix_cells: list[dict]
+    survey_cells: list[dict]
+    evaluation_cells: list[dict]
+    behaviour_rows: list[dict]
+
+    @property
+    def time_zone(self) -> ZoneInfo:
+        return ZoneInfo(self.program.time_zone or "UTC")
+
+
+def read_warehouse(wh: Warehouse, program: Program, as_of: dt.date, last: Period):
     config = program_config(program)
     history = window_ending(last, config.lookback_periods)
-    judged = window_ending(last, config.window)
-    series = load_series(program.code, history[0], last)
-    agents = sorted({s.agent_id for s in series})
-    tz = ZoneInfo(program.time_zone or "UTC")
-    return rules.DiagnosisInputs(
+    first = window_ending(last, config.window)[0].start
+    feedback_first = window_ending(last, _feedback_weeks(config))[0].start
+    code, tz = program.code, ZoneInfo(program.time_zone or "UTC")
+    surveys = reads.survey_mix_cells(wh.ibis, code, feedback_first, last.end, SURVEY_MIX_METRICS)
+    return WarehouseReading(
+        program=program,
         as_of=as_of,
         last_period=last,
-        series=series,
-        events=load_events(wh, program.code, history[0].start, last.end, tz),
-        coaching=load_coaching(agents, as_of, config, tz),
-        mixes=_mix_profiles(wh, program.code, judged[0].start, last, config, agents),
-        behaviours=load_behaviours(wh, program.code, judged[0].start, last.end, agents),
         config=config,
+        events=load_events(wh, code, history[0].start, last.end, tz),
+        mix_cells=_rows(reads.mix_cells(wh.ibis, code, first, last.end)),
+        survey_cells=_rows(surveys),
+        evaluation_cells=_rows(reads.qa_mix_cells(wh.ibis, code, feedback_first, last.end)),
+        behaviour_rows=behaviour_rows(wh, code, first, last.end),
     )
 
 
-def _mix_profiles(wh, program: str, first: dt.date, last: Period, config, agents) -> MixProfiles:
+def _rows(expression) -> list[dict]:
+    return expression.to_pyarrow().to_pylist()
+
+
+def judge(reading: WarehouseReading) -> list[rules.Finding]:
+    """A program's findings: its scorecards read, the rules run on them and the reading.
+    Hundreds of thousands of observations and judgements, none in a cycle: the cycle
+    collector waits (upswing.bulk) rather than walk them all again every few thousand."""
+    with collector_paused():
+        return list(rules.diagnose(inputs_of(reading)).findings)
+
+
+def inputs_of(reading: WarehouseReading) -> rules.DiagnosisInputs:
+    """The rules' inputs: the program's weekly scorecards (operational database), the
+    agents' coaching, and of the warehouse's reading what concerns those agents."""
+    config, last = reading.config, reading.last_period
+    history = window_ending(last, config.lookback_periods)
+    series = load_series(reading.program.code, history[0], last)
+    agents = {s.agent_id for s in series}
     mixes = MixProfiles()
-    load_mixes(wh, program, first, last.end, agents, mixes)
-    feedback_first = window_ending(last, _feedback_weeks(config))[0].start
-    load_feedback_mixes(wh, program, feedback_first, last.end, agents, mixes)
-    return mixes
+    mixes.add(reading.mix_cells, agents, MIX_METRICS)
+    mixes.add(reading.survey_cells, agents, [m for m, _ in SURVEY_MIX_METRICS])
+    mixes.add(reading.evaluation_cells, agents, ["qa"])
+    return rules.DiagnosisInputs(
+        as_of=reading.as_of,
+        last_period=last,
+        series=series,
+        events=reading.events,
+        coaching=load_coaching(sorted(agents), reading.as_of, config, reading.time_zone),
+        mixes=mixes,
+        behaviours=_tallies(reading.behaviour_rows, agents),
+        config=config,
+    )
 
 
 _SERIES_FIELDS = (
@@ -203,10 +254,12 @@ _SERIES_FIELDS = (
 
 
 def load_series(program: str, first: Period, last: Period) -> tuple[rules.AgentSeries, ...]:
-    """Each agent's weekly values of each diagnosed metric, oldest first.
+    """Each agent's weekly values of each diagnosed metric, oldest first, by agent and metric.
 
-    Read as the database's plain rows (a 20,000-agent program has ~2M of them; the ORM's
-    conversion of each row's date, and a new Period per row, were a third of the time)."""
+    Read as the database's plain rows (a 20,000-agent program has ~300,000 of them: the ORM's
+    conversion of each row's date, and a new Period per row, were a third of the time), in
+    week order only, which the program's index gives without a sort; each row goes to its
+    series as it comes."""
     query = (
         ScorecardSnapshot.objects.filter(
             level="agent",
@@ -217,25 +270,26 @@ def load_series(program: str, first: Period, last: Period) -> tuple[rules.AgentS
             period_start__lte=last.start,
             metric__in=DIAGNOSED_METRICS,
         )
-        .order_by("entity_code", "metric", "period_start")
+        .order_by("period_start")
         .values_list(*_SERIES_FIELDS)
     )
     sql, params = query.query.sql_with_params()
     weeks: dict[object, Period] = {}
-    out = []
+    observations: dict[tuple[str, str], list[rules.Observation]] = defaultdict(list)
+    teams: dict[tuple[str, str], str] = {}
+    observation = rules.Observation
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for (agent, metric), group in groupby(cursor, key=itemgetter(1, 3)):
-            items = list(group)
-            observations = tuple(_observation(weeks, r) for r in items)
-            team = next((r[2] for r in reversed(items) if r[2]), "")
-            out.append(rules.AgentSeries(agent, team, program, metric, observations))
-    return tuple(out)
-
-
-def _observation(weeks: dict[object, Period], r: tuple) -> rules.Observation:
-    week = weeks.get(r[4]) or _week(weeks, r[4])
-    return rules.Observation(week, r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], str(r[0]))
+        for ident, agent, team, metric, start, *values in cursor:
+            week = weeks.get(start) or _week(weeks, start)
+            key = (agent, metric)
+            observations[key].append(observation(week, *values, str(ident)))
+            if team:
+                teams[key] = team  # the latest week's team (weeks come in order)
+    return tuple(
+        rules.AgentSeries(agent, teams.get((agent, metric), ""), program, metric, tuple(found))
+        for (agent, metric), found in sorted(observations.items(), key=itemgetter(0))
+    )
 
 
 def _week(weeks: dict[object, Period], raw) -> Period:
@@ -272,46 +326,23 @@ def load_coaching(agents, as_of: dt.date, config: rules.DiagnosisConfig, tz: Zon
     return coaching_history(agents, since, tz)
 
 
-def load_mixes(wh, program: str, first: dt.date, last: dt.date, agents, into: MixProfiles):
-    """Per agent and mix cell: the counts behind FCR, escalation, reopen, and AHT's sums."""
-    cells = reads.mix_cells(wh.ibis, program, first, last).to_pyarrow().to_pylist()
-    into.add(cells, set(agents), MIX_METRICS)
-
-
 def _feedback_weeks(config: rules.DiagnosisConfig) -> int:
     """Weeks of surveys and evaluations a mix reads: the longest pooled window of theirs."""
     metrics = [code for code, _ in SURVEY_MIX_METRICS] + ["qa"]
     return max(config.window, *(config.pooled_weeks_for(m) for m in metrics))
 
 
-def load_feedback_mixes(
-    wh, program: str, first: dt.date, last: dt.date, agents, into: MixProfiles
-) -> None:
-    """Per agent and mix cell of the surveyed (or evaluated) contacts: CSAT's counts, the
-    sums behind CSAT score, NPS, CES and QA, so that each is compared with peers on the agent's
-    own mix of channels, wait times and topics."""
-    surveys = reads.survey_mix_cells(wh.ibis, program, first, last, SURVEY_MIX_METRICS)
-    evaluations = reads.qa_mix_cells(wh.ibis, program, first, last)
-    metrics = [m for m, _ in SURVEY_MIX_METRICS]
-    into.add(surveys.to_pyarrow().to_pylist(), set(agents), metrics)
-    into.add(evaluations.to_pyarrow().to_pylist(), set(agents), ["qa"])
-
-
-def load_behaviours(wh, program: str, first: dt.date, last: dt.date, agents) -> tuple:
+def behaviour_rows(wh, program: str, first: dt.date, last: dt.date) -> list[dict]:
     """QA misses per agent and behaviour (the category, or the criterion without one)."""
     e = reads.behaviour_misses(wh.ibis, program, first, last)
-    rows = (
-        e.group_by(["agent_id", "behaviour"])
-        .aggregate(
+    return _rows(
+        e.group_by(["agent_id", "behaviour"]).aggregate(
             evaluations=e.count(),
             missed=e.count(where=e.missed),
             evaluation_ids=e.evaluation_id.collect(where=e.missed),
             interaction_ids=e.interaction_id.collect(where=e.missed),
         )
-        .to_pyarrow()
-        .to_pylist()
     )
-    return _tallies(rows, set(agents))
 
 
 def _tallies(rows: list[dict], agents: set[str]) -> tuple[rules.BehaviourTally, ...]:

@@ -264,6 +264,8 @@ UPSWING_JOB_MEMORY_MB = env_int("UPSWING_JOB_MEMORY_MB", 4096)
 # UPSWING_JOB_MAX_ATTEMPTS runs in all) or failed.
 UPSWING_JOB_LEASE_SECONDS = env_int("UPSWING_JOB_LEASE_SECONDS", 60)
 UPSWING_JOB_MAX_ATTEMPTS = env_int("UPSWING_JOB_MAX_ATTEMPTS", 2)
+# Processes `upswing diagnose` judges programs in, side by side (0: one per core).
+UPSWING_DIAGNOSIS_PROCESSES = env_int("UPSWING_DIAGNOSIS_PROCESSES", 0)
 # `upswing serve` starts one worker beside the web server unless this is 0.
 UPSWING_SERVE_WORKER = env_bool("UPSWING_SERVE_WORKER", True)
 # Seconds POST /api/imports waits for the worker's outcome before answering 202.

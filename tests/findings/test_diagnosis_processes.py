@@ -1,0 +1,117 @@
+"""Programs judged in forked processes: the same findings as one process, in the same order;
+one process inside a transaction (a forked one would not see what it wrote)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import pytest
+from tests.findings.test_diagnose_command import interactions, roster, write_csv
+
+from upswing.findings import diagnosis, processes
+from upswing.findings.diagnosis import DiagnosisScope, run_diagnosis
+from upswing.ingest.service import import_file
+from upswing.scorecards.refresh import refresh
+
+AS_OF = dt.date(2026, 10, 25)
+
+
+def _square_here(x: int) -> tuple[int, int]:
+    return os.getpid(), x * x
+
+
+def _broken(x: int) -> int:
+    raise ValueError(f"program {x} cannot be judged")
+
+
+def test_results_come_back_in_order_from_other_processes(settings):
+    settings.UPSWING_DIAGNOSIS_PROCESSES = 2
+    out = processes.map_programs(_square_here, [1, 2, 3, 4, 5])
+    assert [square for _, square in out] == [1, 4, 9, 16, 25]
+    assert os.getpid() not in {pid for pid, _ in out}
+
+
+def test_one_process_when_the_setting_says_so(settings):
+    settings.UPSWING_DIAGNOSIS_PROCESSES = 1
+    assert {pid for pid, _ in processes.map_programs(_square_here, [1, 2, 3])} == {os.getpid()}
+
+
+def test_never_more_processes_than_programs(settings):
+    settings.UPSWING_DIAGNOSIS_PROCESSES = 0  # one per core
+    assert processes.process_count(1) == 1
+    assert processes.process_count(500) == (os.cpu_count() or 1)
+
+
+def test_a_failure_in_another_process_is_raised_here(settings):
+    settings.UPSWING_DIAGNOSIS_PROCESSES = 2
+    with pytest.raises(ValueError, match="program 2 cannot be judged"):
+        processes.map_programs(_broken, [2, 3])
+
+
+@pytest.mark.django_db
+def test_inside_a_transaction_the_programs_are_judged_here(settings):
+    settings.UPSWING_DIAGNOSIS_PROCESSES = 2
+    assert not processes.can_fork()
+    assert {pid for pid, _ in processes.map_programs(_square_here, [1, 2])} == {os.getpid()}
+
+
+def _second_program(rows: list[dict], fields: dict) -> list[dict]:
+    """The same rows for program P2: other agents, teams and interaction ids."""
+    out = []
+    for row in rows:
+        copy = dict(row, **fields)
+        for key in ("agent_id", "team_id", "interaction_id"):
+            if key in copy:
+                copy[key] = f"Z{copy[key]}"
+        out.append(copy)
+    return out
+
+
+@pytest.fixture
+def two_programs(tmp_path, warehouse_url):
+    people = roster()
+    people += _second_program(people, {"program_id": "P2", "program_name": "Claims"})
+    calls = interactions()
+    calls += _second_program(calls, {})
+    targets = [
+        {
+            "program_id": program,
+            "metric": "fcr",
+            "sla_floor": "80",
+            "kpi_target": "85",
+            "source": "MSA 4.2",
+            "effective_from": "2026-01-01",
+        }
+        for program in ("P1", "P2")
+    ]
+    for kind, rows in (("roster", people), ("targets", targets), ("interactions", calls)):
+        import_file(kind, write_csv(tmp_path / f"{kind}.csv", rows))
+    refresh(full=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_programs_in_forked_processes_find_what_one_process_finds(
+    two_programs, settings, monkeypatch, tmp_path
+):
+    settings.UPSWING_DIAGNOSIS_PROCESSES = 1
+    alone = run_diagnosis(DiagnosisScope(), as_of=AS_OF, store=False).to_dict()
+
+    settings.UPSWING_DIAGNOSIS_PROCESSES = 2
+    assert processes.can_fork()
+    judged_in = tmp_path / "pids"
+    judge = diagnosis.judge
+
+    def recorded(reading):
+        with judged_in.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        return judge(reading)
+
+    monkeypatch.setattr(diagnosis, "judge", recorded)
+    side_by_side = run_diagnosis(DiagnosisScope(), as_of=AS_OF, store=False).to_dict()
+
+    assert side_by_side == alone
+    assert {f["program_id"] for f in alone["findings"]} == {"P1", "P2"}
+    pids = set(judged_in.read_text().split())
+    assert len(pids) == 2
+    assert str(os.getpid()) not in pids

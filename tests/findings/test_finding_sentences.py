@@ -18,7 +18,7 @@ from tests.findings.builders import AS_OF, LAST, mean_obs, share_obs, weeks_endi
 
 from upswing.findings.rules import AgentSeries, DiagnosisConfig, DiagnosisInputs, diagnose
 from upswing.findings.rules.gaps import evaluate_sustained_gap
-from upswing.metrics import CATALOG, Better
+from upswing.metrics import CATALOG, Better, value_range
 
 CONFIG = DiagnosisConfig()
 FLOORS = {"fcr": 70.0, "csat": 65.0, "qa": 80.0, "aht": 600.0, "csat_score": 3.5}
@@ -65,8 +65,8 @@ def agent_series(
     for i, period in enumerate(periods):
         noise = draw(st.floats(-0.3, 0.3)) * span
         value = start + slope * i + noise
-        if CATALOG[metric].unit.value == "%":
-            value = min(max(value, 0.0), 100.0)
+        bottom, top = value_range(metric)  # a week's mean of 1-5 scores is never 5.4
+        value = min(max(value, bottom), top)
         size = max(1, n + draw(st.integers(-1, 2)))
         extra = {"sla_floor": floor, "baseline": start + slope * i / 4}
         if metric in ("fcr", "csat"):

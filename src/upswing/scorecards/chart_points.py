@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
 TIP_FONT = 12  # viewBox units; the tooltip's box is sized from its longest line
 TIP_CHAR = 6.8
 TIP_LINE = 16
@@ -52,6 +55,25 @@ class Dot:
         """(baseline y, text) of each line of the tooltip."""
         first = self.tip_y + TIP_PAD + TIP_FONT - 2
         return tuple((round(first + i * TIP_LINE, 1), t) for i, t in enumerate(self.tip_lines))
+
+    @property
+    def markup(self) -> SafeString:
+        """The point as SVG: a focusable group with its ring, its mark and its tooltip.
+        Written here, not by the template language: a chart has dozens of points of a dozen
+        values each, and the template took a tenth of a dashboard's time to write them."""
+        x = self.tip_text_x
+        rows = format_html_join(
+            "", '<tspan x="{}" y="{}">{}</tspan>', ((x, y, t) for y, t in self.tip_rows)
+        )
+        return format_html(
+            '<g class="pt" tabindex="0" role="img" aria-label="{}">'
+            '<circle class="ring" cx="{}" cy="{}" r="11"></circle>'
+            '<path class="dot dot-{} status-{}" d="{}"></path>'
+            '<g class="tip" aria-hidden="true">'
+            '<rect x="{}" y="{}" width="{}" height="{}" rx="4"></rect><text>{}</text></g></g>',
+            self.label, self.x, self.y, self.shape, self.status, self.d,
+            self.tip_x, self.tip_y, self.tip_width, self.tip_height, rows,
+        )  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

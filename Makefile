@@ -24,7 +24,7 @@ run: $(BIN)/upswing ## set up, load the demo and serve the web app on http://127
 	$(BIN)/upswing serve
 
 test: $(BIN)/upswing ## run the test suite on every core (PostgreSQL tests on a throwaway local cluster)
-	tools/with-postgres $(BIN)/pytest -n auto
+	tools/with-postgres $(BIN)/pytest -n auto --dist worksteal
 
 lint: $(BIN)/upswing ## ruff, formatting, import contracts, Django checks, migrations, bandit, pip-audit
 	$(BIN)/ruff check src tests bench

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 from tests.findings.test_diagnose_command import interactions, roster, write_csv
@@ -54,6 +58,51 @@ def test_inside_a_transaction_the_programs_are_judged_here(settings):
     settings.UPSWING_DIAGNOSIS_PROCESSES = 2
     assert not processes.can_fork()
     assert {pid for pid, _ in processes.map_programs(_square_here, [1, 2])} == {os.getpid()}
+
+
+_KILLED_PARENT = """
+import os, sys, time, django
+django.setup()
+from django.conf import settings
+from upswing.findings import processes
+settings.UPSWING_DIAGNOSIS_PROCESSES = 2
+def work(item):
+    with open(sys.argv[1], "a") as out:
+        out.write(f"{os.getpid()}\\n")
+    time.sleep(120)
+processes.map_programs(work, [1, 2])
+"""
+
+
+def _alive(pid: int) -> bool:
+    """Running (a zombie waiting to be reaped has ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's"
+)
+def test_the_processes_end_when_their_parent_is_killed(tmp_path):
+    pids = tmp_path / "pids"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "upswing.site.settings_test"}
+    parent = subprocess.Popen([sys.executable, "-c", _KILLED_PARENT, str(pids)], env=env)
+    deadline = time.monotonic() + 60
+    while (
+        time.monotonic() < deadline and len(pids.read_text().split() if pids.exists() else []) < 2
+    ):
+        time.sleep(0.1)
+    children = [int(pid) for pid in pids.read_text().split()]
+    assert len(children) == 2
+    parent.kill()  # as a task's time limit kills it
+    parent.wait()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and any(_alive(pid) for pid in children):
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in children)
 
 
 def _second_program(rows: list[dict], fields: dict) -> list[dict]:

@@ -21,6 +21,8 @@ from typing import TypeVar
 from django.conf import settings
 from django.db import connections
 
+from upswing.jobs.limits import die_with_parent
+
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
@@ -58,7 +60,11 @@ def map_programs(work: Callable[[Item], Result], items: Sequence[Item]) -> list[
     # each opens its own when it first queries, and this one reopens its own after.
     connections.close_all()
     try:
-        with multiprocessing.get_context("fork").Pool(count) as pool:
+        # A process whose parent is gone (a task killed at its time limit) ends too.
+        started = multiprocessing.get_context("fork").Pool(
+            count, initializer=die_with_parent, initargs=(os.getpid(),)
+        )
+        with started as pool:
             return pool.map(_run, range(len(items)), chunksize=1)
     finally:
         _WORK = None

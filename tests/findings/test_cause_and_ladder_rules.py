@@ -92,6 +92,17 @@ def test_teams_with_similar_gaps_are_grouped_for_operations():
     assert "2 teams (T1, T2) show the same FCR gap" in group.reason
 
 
+def test_a_group_of_one_team_with_an_event_is_worded_in_the_singular_without_ids():
+    outage = ContextEvent(
+        "f199fc73287a", "P1", "T1", "outage", dt.date(2026, 9, 28), dt.date(2026, 10, 25), "CRM"
+    )
+    (group,) = run(*team(4, 1, "T1"), *team(0, 4, "T2"), events=(outage,)).groups
+    assert group.events == ("f199fc73287a",)  # for the JSON and the links
+    assert group.reason.startswith("1 team (T1) shows the same FCR gap in ")
+    assert ", for 4 agents, with 1 recorded event in those weeks: fix the process" in group.reason
+    assert "f199fc73287a" not in group.reason
+
+
 def test_an_event_covering_the_team_and_window_makes_it_systemic():
     outage = ContextEvent(
         "E1", "P1", "T1", "outage", dt.date(2026, 9, 28), dt.date(2026, 10, 25), "CRM down"

@@ -40,11 +40,17 @@ def _as_group(cluster: list[Finding]) -> SimilarGapGroup:
     teams = tuple(sorted({f.team_id for f in cluster}))
     agents = tuple(sorted({f.agent_id for f in cluster}))
     events = tuple(sorted({e for f in cluster for e in f.evidence.events}))
-    team_word = "team" if len(teams) == 1 else "teams"
+    # The events by count, not by their ids (which an export may not have named): the
+    # findings and the group's `events` list them with their descriptions.
     reason = (
-        f"{len(teams)} {team_word} ({', '.join(teams)}) show the same {wording.label(metric)} gap "
-        f"in {periods[0]} to {periods[-1]}, for {len(agents)} agents"
-        + (f", with recorded events {', '.join(events)}" if events else "")
+        f"{_count(len(teams), 'team')} ({', '.join(teams)}) "
+        f"{'shows' if len(teams) == 1 else 'show'} the same {wording.label(metric)} gap "
+        f"in {periods[0]} to {periods[-1]}, for {_count(len(agents), 'agent')}"
+        + (f", with {_count(len(events), 'recorded event')} in those weeks" if events else "")
         + ": fix the process, not the people."
     )
     return SimilarGapGroup(metric, periods, teams, agents, events, reason)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

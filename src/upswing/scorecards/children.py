@@ -4,7 +4,7 @@ or left), and the team and program an agent's period was recorded under."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import Q
 
@@ -19,22 +19,43 @@ from upswing.scorecards.rules import Status, concern, judged_status, overall_sta
 from upswing.tables.rules.deltas import Delta
 
 
-@dataclass(frozen=True, slots=True)
 class ChildRow:
-    """One team (on a program page) or one agent (on a team page) for the chosen period."""
+    """One team (on a program page) or one agent (on a team page) for the chosen period.
 
-    code: str
-    name: str
-    value: str
-    status: StatusView | None
-    n: int | None
-    below_sla: int
-    below_target: int
-    overall: StatusView | None = None  # the worst of its metrics' statuses (rules.overall_status)
-    note: str = ""
-    delta: Delta | None = None
-    raw_value: float | None = None
-    concern: tuple[int, float] | None = None  # worst first (rules.concern); None: no value
+    What every row is sorted by is computed at once (the raw value, n, the counts, the
+    concern); the words (the value as shown, the statuses, the change) when first read: a
+    program's hundreds of teams are sorted, and a page of them shown."""
+
+    def __init__(self, code, name, entry: dict | None, metric: str, note="", before=None):
+        entry = entry or {"below_sla": 0, "below_target": 0, "statuses": []}
+        self.code, self.name, self.note, self.metric = code, name, note, metric
+        self._row = entry.get(metric)
+        self._previous = (before or {}).get(metric)
+        self._statuses = entry["statuses"]
+        self.below_sla: int = entry["below_sla"]
+        self.below_target: int = entry["below_target"]
+        self.n: int | None = self._row.n if self._row else None
+        self.raw_value: float | None = self._row.value if self._row else None
+        # worst first (rules.concern); None: no value
+        self.concern: tuple[int, float] | None = _concern(self._row)
+
+    @cached_property
+    def value(self) -> str:
+        return format_value(self.metric, self._row.value) if self._row else "—"
+
+    @cached_property
+    def status(self) -> StatusView | None:
+        row = self._row
+        return status_view(row.status, row.metric, row.n) if row else None
+
+    @cached_property
+    def overall(self) -> StatusView | None:
+        """The worst of its metrics' statuses (rules.overall_status)."""
+        return status_view(overall_status(self._statuses)) if self._statuses else None
+
+    @cached_property
+    def delta(self) -> Delta | None:
+        return delta_of(self.metric, self._row, self._previous)
 
 
 # What a child row needs of each snapshot: read as tuples, not models (a team page reads 13
@@ -77,26 +98,6 @@ def _counts(rows) -> dict[str, dict]:
     return out
 
 
-def _child(code, name, entry: dict | None, metric: str, note: str = "", before=None) -> ChildRow:
-    entry = entry or {"below_sla": 0, "below_target": 0, "statuses": []}
-    row = entry.get(metric)
-    previous = (before or {}).get(metric)
-    return ChildRow(
-        code=code,
-        name=name,
-        value=format_value(metric, row.value) if row else "—",
-        status=status_view(row.status, row.metric, row.n) if row else None,
-        n=row.n if row else None,
-        below_sla=entry["below_sla"],
-        below_target=entry["below_target"],
-        overall=status_view(overall_status(entry["statuses"])) if entry["statuses"] else None,
-        note=note,
-        delta=delta_of(metric, row, previous),
-        raw_value=row.value if row else None,
-        concern=_concern(row),
-    )
-
-
 def _concern(row) -> tuple[int, float] | None:
     if row is None:
         return None
@@ -121,7 +122,7 @@ def program_teams(user, program, period: Period, metric: str, live=None) -> list
     current, before = split_periods(rows, period)
     counts, earlier = _counts(current), _counts(before)
     return [
-        _child(t.code, t.name, counts.get(t.code), metric, before=earlier.get(t.code))
+        ChildRow(t.code, t.name, counts.get(t.code), metric, before=earlier.get(t.code))
         for t in teams
     ]
 
@@ -151,7 +152,7 @@ def team_agents(user, team: Team, period: Period, metric: str, live=None) -> lis
     current, before = split_periods(rows, period)
     counts, earlier = _counts(current), _counts(before)
     return [
-        _child(code, name, counts.get(code), metric, note, earlier.get(code))
+        ChildRow(code, name, counts.get(code), metric, note, earlier.get(code))
         for code, (name, note) in sorted(agents.items(), key=lambda kv: (kv[1][0], kv[0]))
     ]
 

@@ -107,7 +107,9 @@ def _concern(row) -> tuple[int, float] | None:
 
 def program_teams(user, program, period: Period, metric: str, live=None) -> list[ChildRow]:
     """The program's teams the user may see, with their numbers for the period (2 queries)."""
-    teams = list(visible_teams(user).filter(program=program).order_by("name"))
+    teams = list(
+        visible_teams(user).filter(program=program).order_by("name").values_list("code", "name")
+    )
     if not teams:
         return []
     rows = _child_snapshots(
@@ -116,14 +118,14 @@ def program_teams(user, program, period: Period, metric: str, live=None) -> list
         metric,
         live,
         level=Level.TEAM,
-        entity_code__in=[t.code for t in teams],
+        entity_code__in=[code for code, _ in teams],
         period_kind=period.kind.value,
     )
     current, before = split_periods(rows, period)
     counts, earlier = _counts(current), _counts(before)
     return [
-        ChildRow(t.code, t.name, counts.get(t.code), metric, before=earlier.get(t.code))
-        for t in teams
+        ChildRow(code, name, counts.get(code), metric, before=earlier.get(code))
+        for code, name in teams
     ]
 
 

@@ -16,6 +16,7 @@ from tests.findings.test_diagnose_command import interactions, roster, write_csv
 from upswing.findings import diagnosis, processes
 from upswing.findings.diagnosis import DiagnosisScope, run_diagnosis
 from upswing.ingest.service import import_file
+from upswing.performance.models import Finding
 from upswing.scorecards.refresh import refresh
 
 AS_OF = dt.date(2026, 10, 25)
@@ -164,3 +165,20 @@ def test_programs_in_forked_processes_find_what_one_process_finds(
     pids = set(judged_in.read_text().split())
     assert len(pids) == 2
     assert str(os.getpid()) not in pids
+
+
+@pytest.mark.django_db
+def test_a_diagnosis_of_some_programs_replaces_their_findings_and_keeps_the_others(two_programs):
+    run_diagnosis(DiagnosisScope(), as_of=AS_OF, store=True)
+    kept = set(Finding.objects.filter(program_code="P1").values_list("id", flat=True))
+    before = Finding.objects.filter(program_code="P2").count()
+    assert kept
+    assert before
+
+    result = run_diagnosis(DiagnosisScope(programs=("P2",)), as_of=AS_OF, store=True)
+
+    assert {f.program_id for f in result.findings} == {"P2"}
+    assert result.stored == before
+    assert set(Finding.objects.filter(program_code="P1").values_list("id", flat=True)) == kept
+    assert Finding.objects.filter(program_code="P2").count() == before
+    assert not set(Finding.objects.filter(program_code="P2").values_list("id", flat=True)) & kept

@@ -43,6 +43,7 @@ class DiagnosisScope:
     program: str | None = None
     team: str | None = None
     agent: str | None = None
+    programs: tuple[str, ...] = ()  # several programs (those a refresh recomputed); () = any
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,12 +152,15 @@ def scope_programs(scope: DiagnosisScope) -> list[Program]:
         if program is None:
             raise ValueError(f"unknown program {scope.program!r}")
         return [program]
+    if scope.programs:
+        return list(Program.objects.filter(code__in=scope.programs).order_by("code"))
     return list(Program.objects.order_by("code"))
 
 
 def _in_scope(finding: rules.Finding, scope: DiagnosisScope) -> bool:
     return (
         (scope.program is None or finding.program_id == scope.program)
+        and (not scope.programs or finding.program_id in scope.programs)
         and (scope.team is None or finding.team_id == scope.team)
         and (scope.agent is None or finding.agent_id == scope.agent)
     )

@@ -11,7 +11,7 @@ from upswing.scorecards.refresh import RefreshResult, refresh
 
 def refresh_and_diagnose(*, full: bool = False, diagnose: bool = True) -> RefreshResult:
     """Read the warehouse sources past their watermarks, then recompute the touched (or all)
-    snapshots; with `diagnose`, re-run and store the diagnosis of each refreshed program,
+    snapshots; with `diagnose`, re-run and store the diagnosis of the refreshed programs,
     counted in `findings`."""
     from upswing.sources.service import read_sources
 
@@ -19,8 +19,6 @@ def refresh_and_diagnose(*, full: bool = False, diagnose: bool = True) -> Refres
     result = dataclasses.replace(refresh(full=full), sources=read)
     if not diagnose or not result.scope.programs:
         return result
-    stored = sum(
-        run_diagnosis(DiagnosisScope(program=code), store=True).stored
-        for code in result.scope.programs
-    )
+    # One diagnosis of them all, so that they are judged side by side (findings.processes).
+    stored = run_diagnosis(DiagnosisScope(programs=tuple(result.scope.programs)), store=True).stored
     return dataclasses.replace(result, findings=stored)

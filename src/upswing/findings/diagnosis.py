@@ -193,7 +193,11 @@ class WarehouseReading:
 
     @property
     def time_zone(self) -> ZoneInfo:
-        return ZoneInfo(self.program.time_zone or "UTC")
+        return _zone(self.program)
+
+
+def _zone(program: Program) -> ZoneInfo:
+    return ZoneInfo(program.time_zone or "UTC")
 
 
 def read_warehouse(wh: Warehouse, program: Program, as_of: dt.date, last: Period):
@@ -201,7 +205,7 @@ def read_warehouse(wh: Warehouse, program: Program, as_of: dt.date, last: Period
     history = window_ending(last, config.lookback_periods)
     first = window_ending(last, config.window)[0].start
     feedback_first = window_ending(last, _feedback_weeks(config))[0].start
-    code, tz = program.code, ZoneInfo(program.time_zone or "UTC")
+    code, tz = program.code, _zone(program)
     surveys = reads.survey_mix_cells(wh.ibis, code, feedback_first, last.end, SURVEY_MIX_METRICS)
     return WarehouseReading(
         program=program,

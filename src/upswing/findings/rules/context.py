@@ -56,7 +56,7 @@ class Context:
             if team not in self._mates:
                 mates = self.teams.get(team, ())
                 self._mates[team] = mate_windows(mates, series.metric, last, config)
-            self._rest[key] = team_window(series, (), last, config, self._mates[team])
+            self._rest[key] = team_window(series, self._mates[team], config)
         return self._rest[key]
 
     def teammates(self, series: AgentSeries) -> list[AgentSeries]:

@@ -143,17 +143,11 @@ def _mean(observations: Sequence[Observation]) -> float:
 
 
 def team_window(
-    series: AgentSeries,
-    team: Sequence[AgentSeries],
-    last: Period,
-    config: DiagnosisConfig,
-    windows: Sequence[MateWindow] | None = None,
+    series: AgentSeries, windows: Sequence[MateWindow], config: DiagnosisConfig
 ) -> TeamWindow | None:
-    """The rest of `series`' team on its metric, pooled over the metric's window; None with
-    fewer than `systemic_min_agents` teammates with data or too few observations.
-    `windows`: the team's `mate_windows`, when already read."""
-    if windows is None:
-        windows = mate_windows(team, series.metric, last, config)
+    """The rest of `series`' team on its metric (its team's `mate_windows`, the agent left
+    out), pooled over the metric's window; None with fewer than `systemic_min_agents`
+    teammates with data or too few observations."""
     mates = [w for w in windows if w.agent_id != series.agent_id]
     taken = [o for w in mates for o in w.now]
     agents = sum(1 for w in mates if w.now)

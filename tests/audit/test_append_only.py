@@ -172,3 +172,22 @@ def test_every_connection_is_strict_and_the_suite_resets_by_recreating_the_table
 def test_a_transactional_test_starts_with_an_empty_trail():
     # Runs after the test above (file order): its leftover row was flushed away.
     assert not AuditEvent.objects.exists()
+
+
+def test_every_data_migration_that_seeds_rows_is_seeded_again_after_a_flush():
+    """A migration that runs Python either seeds rows (listed in tests/audit_reset.py, so a
+    transactional test's flush does not lose them) or installs the audit table's triggers."""
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations import RunPython
+    from tests.audit_reset import SEEDING_MIGRATIONS
+
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    running_python = {
+        (type(migration).__module__, op.code.__name__)
+        for migration in loader.disk_migrations.values()
+        if type(migration).__module__.startswith("upswing.")
+        for op in migration.operations
+        if isinstance(op, RunPython)
+    }
+    triggers = {m for m in running_python if m[0].startswith("upswing.audit.migrations.")}
+    assert running_python - triggers == set(SEEDING_MIGRATIONS)

@@ -65,7 +65,9 @@ def map_programs(work: Callable[[Item], Result], items: Sequence[Item]) -> list[
             count, initializer=die_with_parent, initargs=(os.getpid(),)
         )
         with started as pool:
-            return pool.map(_run, range(len(items)), chunksize=1)
+            # In order, so a failure raised here is the first item's that failed, as when
+            # they run one after the other (map would raise whichever failed first in time).
+            return list(pool.imap(_run, range(len(items)), chunksize=1))
     finally:
         _WORK = None
 

@@ -28,7 +28,7 @@ from upswing.scorecards.refresh_scope import (
     sync_dimensions,
     sync_events,
 )
-from upswing.scorecards.snapshot_writes import data_ends, mark_partial_periods, replace_snapshots
+from upswing.scorecards.snapshot_writes import data_ends, replace_snapshots
 from upswing.targets import statuses as target_lookup
 from upswing.warehouse import kpis
 from upswing.warehouse.connection import Warehouse, open_warehouse
@@ -64,7 +64,6 @@ def refresh(*, full: bool = False) -> RefreshResult:
             frame = compute_snapshots(wh, scope, cache)
             ends = data_ends(wh.ibis, scope.programs, cache)
             written = replace_snapshots(frame, scope, ends)
-            mark_partial_periods(ends)
         consume_dirty_days(wh, batches)
     return RefreshResult(scope, written, full)
 
@@ -178,12 +177,14 @@ def rollup(
 
 
 def _period_starts(days: pd.Series, kind: str) -> pd.Series:
-    stamps = pd.to_datetime(days)
+    """The first day of each day's ISO week or month (worked out once per distinct day)."""
+    rows, distinct = pd.factorize(days, use_na_sentinel=False)
+    stamps = pd.to_datetime(pd.Series(distinct))
     if kind == PeriodKind.WEEK:
         starts = stamps - pd.to_timedelta(stamps.dt.day_of_week, unit="D")
     else:
         starts = stamps - pd.to_timedelta(stamps.dt.day - 1, unit="D")
-    return starts.dt.date
+    return pd.Series(starts.dt.date.to_numpy(dtype=object)[rows], index=days.index)
 
 
 _PERIOD_KEYS = ["agent_id", "team_id", "team_program_id", "program_id", "period_start"]

@@ -48,10 +48,12 @@ def replace_snapshots(
     program's last day of data) marks the rows of periods still filling up.
 
     Everything recomputed: the table is emptied and refilled. Otherwise the whole rows
-    (unique by their key) are updated in place where they exist, which leaves the indexes
-    alone (a night's day rewrites its week and month, nearly all rows already there); the
-    parts are replaced; and the scope's rows the frame no longer has are deleted."""
+    (unique by their key) are updated in place where they exist (a night's day rewrites its
+    week and month, nearly all rows already there); the parts are replaced; and the scope's
+    rows the frame no longer has are deleted. The periods' partial flags are set last, in the
+    same transaction (`mark_partial_periods`)."""
     now = timezone.now()
+    ends = ends or {}
     with transaction.atomic():
         everything = (
             scope.periods is None
@@ -63,9 +65,10 @@ def replace_snapshots(
         else:
             _delete_scope(scope, ~Q(part__in=WHOLE_PARTS))
         if not frame.empty:
-            _insert_rows(frame, now, ends or {}, update_existing=not everything)
+            _insert_rows(frame, now, ends, update_existing=not everything)
         if not everything:
             _delete_scope(scope, Q(part__in=WHOLE_PARTS) & ~Q(refreshed_at=now))
+        mark_partial_periods(ends, scope.programs)
     return len(frame)
 
 
@@ -99,13 +102,16 @@ def data_ends(
     return ends
 
 
-def mark_partial_periods(ends: dict[str, dt.date]) -> None:
+def mark_partial_periods(ends: dict[str, dt.date], programs: tuple[str, ...] = ()) -> None:
     """Flag the snapshots whose period runs past their program's last day of data (a week
-    or month still filling up), and clear the flag of periods now complete. The rows a
-    refresh wrote were flagged as they went in (`replace_snapshots`); this catches the others
-    of these programs (both updates read an index: the periods from the first partial one
-    on, and the partial rows)."""
+    or month still filling up), and clear the flag of periods now complete and of `programs`
+    without data (`partial_flags`). Each update reads an index: the periods from the first
+    partial one on, or the partial rows."""
     with transaction.atomic():
+        for program in set(programs) - ends.keys():
+            ScorecardSnapshot.objects.filter(program_code=program, partial=True).update(
+                partial=False
+            )
         for program, last in ends.items():
             for kind in (PeriodKind.WEEK, PeriodKind.MONTH):
                 first_partial = period_of(kind, last + dt.timedelta(days=1)).start
@@ -128,18 +134,38 @@ def partial_flags(frame: pd.DataFrame, ends: dict[str, dt.date]) -> pd.Series:
 # A whole row's key: the columns of the unique constraint, under its condition.
 _KEY = ("level", "entity_code", "period_kind", "period_start", "metric")
 _WHOLE = ", ".join(literal(part) for part in WHOLE_PARTS)
+# The other indexed columns. An update that assigns one rewrites its index entries even to the
+# same value (SQLite decides which indexes an UPDATE touches by the columns it sets), so a
+# row already there is updated without them when they are unchanged: a row keeps its team,
+# program and part from one night to the next unless its agent moved. `partial` (the
+# condition of the partial-periods index) is set by `mark_partial_periods` after.
+_INDEXED = ("team_code", "program_code", "part")
+_UNINDEXED = tuple(c for c in SNAPSHOT_COLUMNS if c not in (*_KEY, *_INDEXED, "partial"))
+
+
+def _insert_sql(*, update: str) -> str:
+    """The statement writing one row: inserted; or, as `update` says of a whole row already
+    there, left ("none"), updated in every column ("all"), or updated where its indexed
+    columns are unchanged ("unindexed")."""
+    table = ScorecardSnapshot._meta.db_table
+    columns = ", ".join(SNAPSHOT_COLUMNS)
+    placeholders = ", ".join(["%s"] * len(SNAPSHOT_COLUMNS))
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
+    if update == "none":
+        return sql
+    # both SQLite and PostgreSQL infer the partial unique index from the key and its condition
+    sql += f" ON CONFLICT ({', '.join(_KEY)}) WHERE part IN ({_WHOLE}) DO UPDATE SET "
+    if update == "all":  # but not twice: a row stamped with this write's time is written
+        every = ", ".join(f"{c} = excluded.{c}" for c in SNAPSHOT_COLUMNS if c not in _KEY)
+        return sql + every + f" WHERE {table}.refreshed_at <> excluded.refreshed_at"
+    same = " AND ".join(f"{table}.{c} = excluded.{c}" for c in _INDEXED)
+    return sql + ", ".join(f"{c} = excluded.{c}" for c in _UNINDEXED) + f" WHERE {same}"
 
 
 def _insert_rows(
     frame: pd.DataFrame, now: dt.datetime, ends: dict[str, dt.date], *, update_existing: bool
 ) -> None:
-    table = ScorecardSnapshot._meta.db_table
-    columns = ", ".join(SNAPSHOT_COLUMNS)
-    placeholders = ", ".join(["%s"] * len(SNAPSHOT_COLUMNS))
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
-    if update_existing:  # both SQLite and PostgreSQL infer the partial unique index
-        updated = ", ".join(f"{c} = excluded.{c}" for c in SNAPSHOT_COLUMNS if c not in _KEY)
-        sql += f" ON CONFLICT ({', '.join(_KEY)}) WHERE part IN ({_WHOLE}) DO UPDATE SET {updated}"
+    """Write the frame's rows (`update_existing`: over the whole rows already there)."""
     out = pd.DataFrame(
         {
             "level": frame["level"],
@@ -164,13 +190,36 @@ def _insert_rows(
     )
     # In the unique index's order, B-tree inserts become appends (several times faster).
     out = out.sort_values(["level", "entity_code", "period_kind", "period_start", "metric", "part"])
-    out = out.astype(object).where(out.notna(), None)
     # Stored as the ORM stores it, so that `refreshed_at=now` finds exactly these rows.
     stamp = ScorecardSnapshot._meta.get_field("refreshed_at").get_db_prep_value(now, connection)
+    columns = [_values(out[name]) for name in out.columns]
+    rows = [(*row, stamp) for row in zip(*columns, strict=True)]
     with collector_paused(), connection.cursor() as cursor:
-        rows = [(*row, stamp) for row in out.itertuples(index=False, name=None)]
         if connection.vendor == "sqlite":
             # A larger page cache for this bulk write keeps the indexes in memory.
             cursor.execute("PRAGMA cache_size = -262144")
-        for start in range(0, len(rows), 50_000):
-            cursor.executemany(sql, rows[start : start + 50_000])
+        if not update_existing:
+            _execute_many(cursor, _insert_sql(update="none"), rows)
+            return
+        # Every row inserted or updated, unless one of its indexed columns changed (a
+        # transfer, a period newly split): those few are then written in every column.
+        if _execute_many(cursor, _insert_sql(update="unindexed"), rows) < len(rows):
+            _execute_many(cursor, _insert_sql(update="all"), rows)
+
+
+def _values(column: pd.Series) -> list:
+    """The column as Python values, None where missing."""
+    values = column.tolist()
+    if column.hasnans:
+        missing = column.isna().to_numpy()
+        return [None if gone else value for value, gone in zip(values, missing, strict=True)]
+    return values
+
+
+def _execute_many(cursor, sql: str, rows: list[tuple]) -> int:
+    """Run `sql` for every row, in chunks; how many rows it inserted or updated."""
+    changed = 0
+    for start in range(0, len(rows), 50_000):
+        cursor.executemany(sql, rows[start : start + 50_000])
+        changed += max(cursor.rowcount, 0)
+    return changed

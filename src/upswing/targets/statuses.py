@@ -55,13 +55,14 @@ def _period_ends(frame: pd.DataFrame) -> np.ndarray:
     quarters or custom days (`scorecards.live`) carries its own `period_end`."""
     if "period_end" in frame.columns:
         return frame["period_end"].to_numpy(dtype=object)
-    periods = frame[["period_kind", "period_start"]].drop_duplicates()
-    ends = {
-        (kind, start): Period(PeriodKind(kind), start).end
-        for kind, start in zip(periods["period_kind"], periods["period_start"], strict=True)
-    }
-    keys = pd.MultiIndex.from_frame(frame[["period_kind", "period_start"]])
-    return keys.map(ends).to_numpy(dtype=object)
+    kinds, kind_values = pd.factorize(frame["period_kind"])
+    starts, start_values = pd.factorize(frame["period_start"])
+    pairs, rows = np.unique(kinds * len(start_values) + starts, return_inverse=True)
+    ends = np.empty(len(pairs), dtype=object)
+    for i, pair in enumerate(pairs):
+        kind, start = divmod(int(pair), len(start_values))
+        ends[i] = Period(PeriodKind(kind_values[kind]), start_values[start]).end
+    return ends[rows.reshape(-1)]
 
 
 def _fill(frame, period_end, versions, keys, floors, goals, row_mask) -> None:

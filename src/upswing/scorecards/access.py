@@ -45,6 +45,25 @@ def visible_snapshots(user) -> QuerySet[ScorecardSnapshot]:
     return ScorecardSnapshot.objects.filter(allowed)
 
 
+def team_snapshots(user, program: Program, codes: list[str]) -> QuerySet[ScorecardSnapshot]:
+    """The team rows of the program's teams `codes` the user may read (`visible_snapshots`),
+    by the quickest filter that holds them: one who sees every team of the program (an
+    administrator, a grant on its client or on it) reads the team rows recorded under the
+    program, through its index; others, the rows of the listed teams they may see, narrowed to
+    a plain list first (one query). A program page reads the rows of hundreds of teams, and
+    the whole scope's subqueries were checked on every one of them."""
+    rows = ScorecardSnapshot.objects.filter(level=Level.TEAM)
+    reach = reach_of(user)
+    if (
+        reach.is_admin
+        or program.client_id in reach.people_clients
+        or program.pk in reach.people_programs
+    ):
+        return rows.filter(program_code=program.code)
+    visible = visible_teams(user).filter(code__in=codes).values_list("code", flat=True)
+    return rows.filter(entity_code__in=list(visible))
+
+
 def agent_snapshots(user, code: str) -> QuerySet[ScorecardSnapshot]:
     """`visible_snapshots(user)` of one agent's rows, its doors first resolved (one query) to
     the few teams and programs those rows were recorded under: the same rows, but a query that

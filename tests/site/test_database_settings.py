@@ -14,6 +14,7 @@ SHOW = (
     "from upswing.boot import setup_django; setup_django(); "
     "from django.db import connection; c = connection.cursor(); "
     "c.execute('SHOW jit'); print(c.fetchone()[0]); "
+    "c.execute('SHOW max_parallel_workers_per_gather'); print(c.fetchone()[0]); "
     "c.execute('SHOW application_name'); print(c.fetchone()[0])"
 )
 
@@ -40,13 +41,13 @@ def _settings_of(database_url: str, tmp_path: Path) -> list[str]:
 
 
 @pytest.mark.postgres
-def test_postgresql_connections_plan_without_jit(postgres_url, tmp_path):
+def test_postgresql_connections_plan_without_jit_or_parallel_workers(postgres_url, tmp_path):
     url = "postgresql://" + postgres_url.split("://", 1)[1]
-    assert _settings_of(url, tmp_path)[0] == "off"
+    assert _settings_of(url, tmp_path)[:2] == ["off", "0"]
 
 
 @pytest.mark.postgres
 def test_options_given_in_the_url_are_kept_beside_it(postgres_url, tmp_path):
     url = "postgresql://" + postgres_url.split("://", 1)[1]
     with_options = f"{url}?options=-c%20application_name%3Dupswing-web"
-    assert _settings_of(with_options, tmp_path) == ["off", "upswing-web"]
+    assert _settings_of(with_options, tmp_path) == ["off", "0", "upswing-web"]

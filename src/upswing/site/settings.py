@@ -135,8 +135,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT: the app's queries are small, but a plan over millions of snapshot rows can be
     # estimated dear enough to be compiled first, which took 14 s of a 15 s agent page.
+    # No parallel workers, for the same reason: starting them took 7 ms of an agent page's
+    # 8 ms query of a few hundred rows read by index.
     options = DATABASES["default"].setdefault("OPTIONS", {})
-    options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+    sessions = "-c jit=off -c max_parallel_workers_per_gather=0"
+    options["options"] = f"{options.get('options', '')} {sessions}".strip()
 
 # The analytics warehouse: any Ibis URL; a DuckDB file under UPSWING_HOME by default.
 UPSWING_WAREHOUSE_URL = (

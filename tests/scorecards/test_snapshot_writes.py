@@ -88,3 +88,23 @@ def test_a_period_the_data_now_covers_is_no_longer_partial(programs):
         frame({"period_start": NEXT, "value": 2.0}), some_weeks(), {"P1": NEXT + dt.timedelta(6)}
     )
     assert stored()[("A1", NEXT)][-2:] == [2.0, False]
+
+
+def _indexes() -> set[tuple[str, str]]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s",
+            [ScorecardSnapshot._meta.db_table],
+        )
+        return set(cursor.fetchall())
+
+
+def test_a_refill_of_everything_keeps_every_index_as_it_was(programs):
+    before = _indexes()
+    assert len(before) >= 5  # the unique constraint's and the four others
+    everything = Scope(("P1", "P2"), None, None)
+    replace_snapshots(frame({}, {"entity_id": "A2", "program_id": "P2"}), everything, {})
+    assert _indexes() == before
+    assert set(stored()) == {("A1", WEEK), ("A2", WEEK)}

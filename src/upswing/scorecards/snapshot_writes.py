@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+from contextlib import contextmanager, nullcontext
 
+import numpy as np
 import pandas as pd
 from django.db import connection, transaction
 from django.db.models import Q
@@ -65,11 +68,43 @@ def replace_snapshots(
         else:
             _delete_scope(scope, ~Q(part__in=WHOLE_PARTS))
         if not frame.empty:
-            _insert_rows(frame, now, ends, update_existing=not everything)
+            refill = _indexes_rebuilt_after if everything else nullcontext
+            with refill():
+                _insert_rows(frame, now, ends, update_existing=not everything)
         if not everything:
             _delete_scope(scope, Q(part__in=WHOLE_PARTS) & ~Q(refreshed_at=now))
         mark_partial_periods(ends, scope.programs)
     return len(frame)
+
+
+@contextmanager
+def _indexes_rebuilt_after():
+    """On SQLite, the snapshot table's secondary indexes dropped while it is refilled and
+    created again after, from their own stored definitions: the rows go in by the unique
+    index's order, which the other indexes do not share, and an index built from all its rows
+    at once costs a fraction of hundreds of thousands of inserts into it. Inside the refill's
+    transaction, so readers see the old table and indexes until the new ones are whole."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
+            "AND sql IS NOT NULL AND name <> %s",
+            [ScorecardSnapshot._meta.db_table, _UNIQUE],
+        )
+        indexes = cursor.fetchall()
+        for name, _ in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+    yield
+    with connection.cursor() as cursor:
+        for _, definition in indexes:
+            cursor.execute(definition)
+
+
+_UNIQUE = next(
+    c.name for c in ScorecardSnapshot._meta.constraints if set(c.fields) >= {"entity_code"}
+)
 
 
 def _delete_scope(scope: Scope, which: Q) -> None:
@@ -189,12 +224,13 @@ def _insert_rows(
         }
     )
     # In the unique index's order, B-tree inserts become appends (several times faster).
-    out = out.sort_values(["level", "entity_code", "period_kind", "period_start", "metric", "part"])
+    out = out.iloc[_index_order(out)]
     # Stored as the ORM stores it, so that `refreshed_at=now` finds exactly these rows.
     stamp = ScorecardSnapshot._meta.get_field("refreshed_at").get_db_prep_value(now, connection)
-    columns = [_values(out[name]) for name in out.columns]
-    rows = [(*row, stamp) for row in zip(*columns, strict=True)]
     with collector_paused(), connection.cursor() as cursor:
+        # a list per column, then the rows as tuples (hundreds of thousands: no collector)
+        columns = [_values(out[name]) for name in out.columns]
+        rows = list(zip(*columns, itertools.repeat(stamp, len(out)), strict=True))
         if connection.vendor == "sqlite":
             # A larger page cache for this bulk write keeps the indexes in memory.
             cursor.execute("PRAGMA cache_size = -262144")
@@ -205,6 +241,15 @@ def _insert_rows(
         # transfer, a period newly split): those few are then written in every column.
         if _execute_many(cursor, _insert_sql(update="unindexed"), rows) < len(rows):
             _execute_many(cursor, _insert_sql(update="all"), rows)
+
+
+_ORDER = ("level", "entity_code", "period_kind", "period_start", "metric", "part")
+
+
+def _index_order(out: pd.DataFrame) -> np.ndarray:
+    """The rows' positions sorted as the unique index sorts them (by each column's sorted
+    codes: three times quicker than sorting the strings)."""
+    return np.lexsort([pd.factorize(out[name], sort=True)[0] for name in reversed(_ORDER)])
 
 
 def _values(column: pd.Series) -> list:

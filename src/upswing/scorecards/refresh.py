@@ -354,25 +354,19 @@ def add_intervals(frame: pd.DataFrame) -> None:
 def add_baselines(frame: pd.DataFrame) -> None:
     """Agent rows get their team's value in the same period (a program part: its program's);
     team rows their program's."""
-    keys = ["period_kind", "period_start", "metric"]
-    teams = frame.loc[frame["level"] == "team", [*keys, "entity_id", "value"]].rename(
-        columns={"entity_id": "team_id", "value": "team_value"}
-    )
-    programs = frame.loc[frame["level"] == "program", [*keys, "entity_id", "value"]].rename(
-        columns={"entity_id": "program_id", "value": "program_value"}
-    )
-    merged = (
-        frame[[*keys, "team_id", "program_id"]]
-        .merge(teams, on=[*keys, "team_id"], how="left")
-        .merge(programs, on=[*keys, "program_id"], how="left")
-    )
     level = frame["level"].to_numpy()
-    by_program = (level == "team") | (frame["part"] == Part.PROGRAM.value).to_numpy()
-    baseline = np.where(
-        by_program,
-        merged["program_value"].to_numpy(dtype=float),
-        np.where(level == "agent", merged["team_value"].to_numpy(dtype=float), np.nan),
-    )
+    value = frame["value"].to_numpy(dtype=float)
+    period = _codes(frame, ["period_kind", "period_start", "metric"])
+    is_team, is_program = level == "team", level == "program"
+    # a team row is its own team, a program row its own program
+    entity, team_of = _shared_codes(frame["entity_id"], frame["team_id"])
+    team = _combined(period, np.where(is_team, entity, team_of))
+    entity, program_of = _shared_codes(frame["entity_id"], frame["program_id"])
+    program = _combined(period, np.where(is_program, entity, program_of))
+    team_value = _owners_value(team, is_team, value)
+    program_value = _owners_value(program, is_program, value)
+    by_program = is_team | (frame["part"] == Part.PROGRAM.value).to_numpy()
+    baseline = np.where(by_program, program_value, np.where(level == "agent", team_value, np.nan))
     # A count (volume) is compared with the average member's, not the group's total.
     counts = (
         frame["metric"]
@@ -380,28 +374,64 @@ def add_baselines(frame: pd.DataFrame) -> None:
         .astype(bool)
     )
     if counts.any():
-        members = _members_per_group(frame, keys)
+        members = _members_per_group(frame, period)
         baseline = np.where(counts.to_numpy(), baseline / members, baseline)
     frame["baseline"] = baseline
 
 
-def _members_per_group(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
+def _codes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """Each row's number for its combination of the `columns`' values (a missing value is
+    a value of its own)."""
+    codes = np.zeros(len(frame), dtype=np.int64)
+    for name in columns:
+        codes = _combined(codes, pd.factorize(frame[name], use_na_sentinel=False)[0])
+    return codes
+
+
+def _shared_codes(first: pd.Series, second: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Numbers for the values of two columns, the same value the same number in both."""
+    codes = pd.factorize(pd.concat([first, second], ignore_index=True), use_na_sentinel=False)[0]
+    return codes[: len(first)], codes[len(first) :]
+
+
+def _combined(codes: np.ndarray, more: np.ndarray) -> np.ndarray:
+    """Numbers for the pairs of `codes` and `more` (both numbers from 0), row by row."""
+    return pd.factorize(codes * (int(more.max(initial=0)) + 1) + more)[0]
+
+
+def _owners_value(groups: np.ndarray, owners: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """For each row, the value of the owner row of its group (NaN when the group has none)."""
+    out = np.full(groups.max(initial=-1) + 1, np.nan)
+    out[groups[owners]] = values[owners]
+    return out[groups]
+
+
+def _members_per_group(frame: pd.DataFrame, period: np.ndarray) -> np.ndarray:
     """For each row: how many agents (agent rows: on its team, or in its program for a
-    program part) or teams (team rows) its group has. An agent counts on each team they
-    had days on in the period (their whole row, or their team parts)."""
-    agent = frame["level"] == "agent"
-    on_team = agent & frame["part"].isin([Part.WHOLE.value, Part.TEAM.value])
-    in_program = agent & (frame["part"] != Part.TEAM.value)
-    agents = frame[on_team].groupby([*keys, "team_id"])["entity_id"].nunique()
-    program_agents = frame[in_program].groupby([*keys, "program_id"])["entity_id"].nunique()
-    teams = frame[frame["level"] == "team"].groupby([*keys, "program_id"]).size()
-    agent_n = frame.join(agents.rename("_agents"), on=[*keys, "team_id"])["_agents"]
-    program_n = frame.join(program_agents.rename("_pa"), on=[*keys, "program_id"])["_pa"]
-    team_n = frame.join(teams.rename("_teams"), on=[*keys, "program_id"])["_teams"]
+    program part) or teams (team rows) its group has in its period and metric (`period`). An
+    agent counts on each team they had days on in the period (their whole row, or their team
+    parts)."""
     level = frame["level"].to_numpy()
-    by_program = (frame["part"] == Part.PROGRAM.value).to_numpy()
-    return np.where(
-        level == "agent",
-        np.where(by_program, program_n.to_numpy(float), agent_n.to_numpy(float)),
-        team_n.to_numpy(float),
-    )
+    part = frame["part"]
+    agent = level == "agent"
+    on_team = agent & part.isin([Part.WHOLE.value, Part.TEAM.value]).to_numpy()
+    in_program = agent & (part != Part.TEAM.value).to_numpy()
+    by_program = (part == Part.PROGRAM.value).to_numpy()
+    team = _combined(period, pd.factorize(frame["team_id"], use_na_sentinel=False)[0])
+    program = _combined(period, pd.factorize(frame["program_id"], use_na_sentinel=False)[0])
+    entity = pd.factorize(frame["entity_id"])[0]
+    agent_n = _distinct_per_group(team, entity, on_team)
+    program_n = _distinct_per_group(program, entity, in_program)
+    team_n = _distinct_per_group(program, entity, level == "team")
+    return np.where(agent, np.where(by_program, program_n, agent_n), team_n)
+
+
+def _distinct_per_group(groups: np.ndarray, members: np.ndarray, counted: np.ndarray):
+    """For each row, how many distinct `members` of the `counted` rows its group has (NaN
+    when none: a group nobody counts in)."""
+    width = int(members.max(initial=0)) + 1
+    pairs = pd.unique(groups[counted] * width + members[counted])
+    per_group = np.bincount(pairs // width, minlength=int(groups.max(initial=-1)) + 1)
+    out = per_group[groups].astype(float)
+    out[out == 0] = np.nan
+    return out

@@ -21,6 +21,7 @@ from upswing.scorecards.models import Level, Part
 from upswing.scorecards.pages import StatusView, entity_rows, status_view, visible_rows
 from upswing.scorecards.previous import both_periods, delta_of, split_periods
 from upswing.scorecards.rules import TOO_FEW, Status, concern, judged_status, overall_status
+from upswing.tables.markup import delta_markup
 from upswing.tables.rules.deltas import Delta
 
 
@@ -83,17 +84,6 @@ class ChildRow:
             status_markup(self.status), "—" if self.n is None else self.n,
             status_markup(self.overall), self.below_sla, self.below_target,
         )  # fmt: skip
-
-
-def delta_markup(delta: Delta | None) -> SafeString:
-    """A change as `tables/partials/delta.html` shows it."""
-    if not delta:
-        return format_html('<span class="muted">{}</span>', "—")
-    arrow = format_html('<span aria-hidden="true">{}</span> ', delta.arrow) if delta.arrow else ""
-    return format_html(
-        '<span class="delta delta-{} delta-{}">{}{}</span>',
-        delta.verdict, delta.trend, arrow, delta.words,
-    )  # fmt: skip
 
 
 def status_markup(status: StatusView | None) -> SafeString:

@@ -45,6 +45,16 @@ def visible_snapshots(user) -> QuerySet[ScorecardSnapshot]:
     return ScorecardSnapshot.objects.filter(allowed)
 
 
+def sees_whole_program(user, program: Program) -> bool:
+    """People roles whose scope covers every team of the program (and admins)."""
+    reach = reach_of(user)
+    return (
+        reach.is_admin
+        or program.id in reach.people_programs
+        or program.client_id in reach.people_clients
+    )
+
+
 def team_snapshots(user, program: Program, codes: list[str]) -> QuerySet[ScorecardSnapshot]:
     """The team rows of the program's teams `codes` the user may read (`visible_snapshots`),
     by the quickest filter that holds them: one who sees every team of the program (an
@@ -53,12 +63,7 @@ def team_snapshots(user, program: Program, codes: list[str]) -> QuerySet[Scoreca
     a plain list first (one query). A program page reads the rows of hundreds of teams, and
     the whole scope's subqueries were checked on every one of them."""
     rows = ScorecardSnapshot.objects.filter(level=Level.TEAM)
-    reach = reach_of(user)
-    if (
-        reach.is_admin
-        or program.client_id in reach.people_clients
-        or program.pk in reach.people_programs
-    ):
+    if sees_whole_program(user, program):
         return rows.filter(program_code=program.code)
     visible = visible_teams(user).filter(code__in=codes).values_list("code", flat=True)
     return rows.filter(entity_code__in=list(visible))

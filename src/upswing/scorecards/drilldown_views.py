@@ -31,6 +31,7 @@ from upswing.org.people import names_by_address
 from upswing.periods import Period
 from upswing.scorecards import live
 from upswing.scorecards import pages as selectors
+from upswing.scorecards.access import sees_whole_program
 from upswing.scorecards.models import Level, Part
 from upswing.scorecards.spans import LiveSpan, SpanError, parse_span
 from upswing.scorecards.tables import evidence_table
@@ -56,16 +57,6 @@ EVIDENCE_URL = {
 def dashboard_view(view):
     """As the dashboards: signed-in users, GET/HEAD only, never cached (people's records)."""
     return login_required(never_cache(require_safe(view)))
-
-
-def sees_whole_program(user, program: Program) -> bool:
-    """People roles whose scope covers every team of the program (and admins)."""
-    reach = reach_of(user)
-    return (
-        reach.is_admin
-        or program.id in reach.people_programs
-        or program.client_id in reach.people_clients
-    )
 
 
 def may_drill_down(user, level: str, entity) -> bool:

@@ -358,10 +358,11 @@ def add_baselines(frame: pd.DataFrame) -> None:
     value = frame["value"].to_numpy(dtype=float)
     period = _codes(frame, ["period_kind", "period_start", "metric"])
     is_team, is_program = level == "team", level == "program"
+    entity, team_of, program_of = _shared_codes(
+        frame["entity_id"], frame["team_id"], frame["program_id"]
+    )
     # a team row is its own team, a program row its own program
-    entity, team_of = _shared_codes(frame["entity_id"], frame["team_id"])
     team = _combined(period, np.where(is_team, entity, team_of))
-    entity, program_of = _shared_codes(frame["entity_id"], frame["program_id"])
     program = _combined(period, np.where(is_program, entity, program_of))
     team_value = _owners_value(team, is_team, value)
     program_value = _owners_value(program, is_program, value)
@@ -374,7 +375,9 @@ def add_baselines(frame: pd.DataFrame) -> None:
         .astype(bool)
     )
     if counts.any():
-        members = _members_per_group(frame, period)
+        members = _members_per_group(
+            frame, _combined(period, team_of), _combined(period, program_of), entity
+        )
         baseline = np.where(counts.to_numpy(), baseline / members, baseline)
     frame["baseline"] = baseline
 
@@ -388,10 +391,10 @@ def _codes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
     return codes
 
 
-def _shared_codes(first: pd.Series, second: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Numbers for the values of two columns, the same value the same number in both."""
-    codes = pd.factorize(pd.concat([first, second], ignore_index=True), use_na_sentinel=False)[0]
-    return codes[: len(first)], codes[len(first) :]
+def _shared_codes(*columns: pd.Series) -> list[np.ndarray]:
+    """Numbers for the values of the columns, the same value the same number in each."""
+    codes = pd.factorize(pd.concat(columns, ignore_index=True), use_na_sentinel=False)[0]
+    return np.split(codes, np.cumsum([len(c) for c in columns[:-1]]))
 
 
 def _combined(codes: np.ndarray, more: np.ndarray) -> np.ndarray:
@@ -406,20 +409,19 @@ def _owners_value(groups: np.ndarray, owners: np.ndarray, values: np.ndarray) ->
     return out[groups]
 
 
-def _members_per_group(frame: pd.DataFrame, period: np.ndarray) -> np.ndarray:
+def _members_per_group(
+    frame: pd.DataFrame, team: np.ndarray, program: np.ndarray, entity: np.ndarray
+) -> np.ndarray:
     """For each row: how many agents (agent rows: on its team, or in its program for a
-    program part) or teams (team rows) its group has in its period and metric (`period`). An
-    agent counts on each team they had days on in the period (their whole row, or their team
-    parts)."""
+    program part) or teams (team rows) its group has; `team` and `program` number each row's
+    team and program in its period and metric, `entity` its agent or team. An agent counts on
+    each team they had days on in the period (their whole row, or their team parts)."""
     level = frame["level"].to_numpy()
     part = frame["part"]
     agent = level == "agent"
     on_team = agent & part.isin([Part.WHOLE.value, Part.TEAM.value]).to_numpy()
     in_program = agent & (part != Part.TEAM.value).to_numpy()
     by_program = (part == Part.PROGRAM.value).to_numpy()
-    team = _combined(period, pd.factorize(frame["team_id"], use_na_sentinel=False)[0])
-    program = _combined(period, pd.factorize(frame["program_id"], use_na_sentinel=False)[0])
-    entity = pd.factorize(frame["entity_id"])[0]
     agent_n = _distinct_per_group(team, entity, on_team)
     program_n = _distinct_per_group(program, entity, in_program)
     team_n = _distinct_per_group(program, entity, level == "team")

@@ -102,11 +102,6 @@ def _indexes_rebuilt_after():
             cursor.execute(definition)
 
 
-_UNIQUE = next(
-    c.name for c in ScorecardSnapshot._meta.constraints if set(c.fields) >= {"entity_code"}
-)
-
-
 def _delete_scope(scope: Scope, which: Q) -> None:
     """Delete the `which` rows of the scope's periods: its programs' rows, and its agents'
     rows whatever their program. Without a list of agents the scope holds every program,
@@ -169,6 +164,7 @@ def partial_flags(frame: pd.DataFrame, ends: dict[str, dt.date]) -> pd.Series:
 # A whole row's key: the columns of the unique constraint, under its condition.
 _KEY = ("level", "entity_code", "period_kind", "period_start", "metric")
 _WHOLE = ", ".join(literal(part) for part in WHOLE_PARTS)
+_UNIQUE = next(c.name for c in ScorecardSnapshot._meta.constraints if tuple(c.fields) == _KEY)
 # The other indexed columns. An update that assigns one rewrites its index entries even to the
 # same value (SQLite decides which indexes an UPDATE touches by the columns it sets), so a
 # row already there is updated without them when they are unchanged: a row keeps its team,
@@ -243,7 +239,7 @@ def _insert_rows(
             _execute_many(cursor, _insert_sql(update="all"), rows)
 
 
-_ORDER = ("level", "entity_code", "period_kind", "period_start", "metric", "part")
+_ORDER = (*_KEY, "part")
 
 
 def _index_order(out: pd.DataFrame) -> np.ndarray:

@@ -81,6 +81,28 @@ def test_a_row_whose_team_program_or_part_changed_is_written_in_every_column(pro
     }
 
 
+def test_a_parts_rows_are_written_once_on_a_night_a_row_moved(programs):
+    """A split agent's team parts are new rows each night; on a night when another row's
+    team changed (the pass that writes the moved rows), they must not be written again."""
+    parts = (
+        {"team_id": "T1", "part": "team", "value": 1.0},
+        {"team_id": "T2", "part": "team", "value": 2.0},
+    )
+    replace_snapshots(frame({"part": "teams"}, *parts, {"entity_id": "A2"}), some_weeks(), {})
+    replace_snapshots(
+        frame({"part": "teams"}, *parts, {"entity_id": "A2", "team_id": "T2"}),  # A2 moved
+        some_weeks(agents=("A1", "A2")),
+        {},
+    )
+    rows = ScorecardSnapshot.objects.order_by("entity_code", "part", "team_code")
+    assert list(rows.values_list("entity_code", "part", "team_code")) == [
+        ("A1", "team", "T1"),
+        ("A1", "team", "T2"),
+        ("A1", "teams", "T1"),
+        ("A2", "", "T2"),
+    ]
+
+
 def test_a_period_the_data_now_covers_is_no_longer_partial(programs):
     replace_snapshots(frame({"period_start": NEXT}), some_weeks(), {"P1": NEXT})
     assert stored()[("A1", NEXT)][-1] is True

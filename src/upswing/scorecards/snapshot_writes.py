@@ -234,9 +234,13 @@ def _insert_rows(
             _execute_many(cursor, _insert_sql(update="none"), rows)
             return
         # Every row inserted or updated, unless one of its indexed columns changed (a
-        # transfer, a period newly split): those few are then written in every column.
+        # transfer, a period newly split): those few are then written in every column. Only
+        # whole rows can be left over: a part's rows are all new (the scope's were deleted
+        # first, and no unique key holds them), so the first pass inserted every one.
         if _execute_many(cursor, _insert_sql(update="unindexed"), rows) < len(rows):
-            _execute_many(cursor, _insert_sql(update="all"), rows)
+            part = list(out.columns).index("part")
+            whole = [row for row in rows if row[part] in WHOLE_PARTS]
+            _execute_many(cursor, _insert_sql(update="all"), whole)
 
 
 _ORDER = (*_KEY, "part")

@@ -256,6 +256,28 @@ def test_kept_segments_left_half_rebuilt_are_rebuilt_by_the_next_refresh(tmp_pat
     assert_incremental_equals_full()
 
 
+def test_the_kept_segments_code_fingerprint_follows_every_source_file_and_the_engine(
+    tmp_path, monkeypatch
+):
+    """A new version of any module, or another engine version, makes the segments rebuild."""
+    import upswing
+    from upswing.warehouse.segment_cache import _code_digest
+
+    digest = _code_digest.__wrapped__  # uncached: read the files again
+    package = tmp_path / "upswing"
+    (package / "warehouse").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    module = package / "warehouse" / "segments.py"
+    module.write_text("SHARE = 100\n")
+    monkeypatch.setattr(upswing, "__file__", str(package / "__init__.py"))
+    before = digest("duckdb", "1.5.6")
+
+    assert digest("duckdb", "1.5.6") == before
+    assert digest("duckdb", "1.6.0") != before
+    module.write_text("SHARE = 1\n")
+    assert digest("duckdb", "1.5.6") != before
+
+
 # --- partial periods ----------------------------------------------------------------------------
 
 

@@ -79,19 +79,20 @@ def replace_snapshots(
 
 @contextmanager
 def _indexes_rebuilt_after():
-    """On SQLite, the snapshot table's secondary indexes dropped while it is refilled and
-    created again after, from their own stored definitions: the rows go in by the unique
-    index's order, which the other indexes do not share, and an index built from all its rows
-    at once costs a fraction of hundreds of thousands of inserts into it. Inside the refill's
-    transaction, so readers see the old table and indexes until the new ones are whole."""
+    """On SQLite, the snapshot table's indexes (the unique one too) dropped while it is
+    refilled and created again after, from their own stored definitions: an index built from
+    all its rows at once costs a fraction of hundreds of thousands of inserts into it, and the
+    rows can then go in by period (`_write_order`), the order a night's refresh rewrites them
+    in. Inside the refill's transaction, so readers see the old table and indexes until the
+    new ones are whole (a duplicate key fails the unique index's creation: nothing is kept)."""
     if connection.vendor != "sqlite":
         yield
         return
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
-            "AND sql IS NOT NULL AND name <> %s",
-            [ScorecardSnapshot._meta.db_table, _UNIQUE],
+            "AND sql IS NOT NULL",
+            [ScorecardSnapshot._meta.db_table],
         )
         indexes = cursor.fetchall()
         for name, _ in indexes:
@@ -164,7 +165,6 @@ def partial_flags(frame: pd.DataFrame, ends: dict[str, dt.date]) -> pd.Series:
 # A whole row's key: the columns of the unique constraint, under its condition.
 _KEY = ("level", "entity_code", "period_kind", "period_start", "metric")
 _WHOLE = ", ".join(literal(part) for part in WHOLE_PARTS)
-_UNIQUE = next(c.name for c in ScorecardSnapshot._meta.constraints if tuple(c.fields) == _KEY)
 # The other indexed columns. An update that assigns one rewrites its index entries even to the
 # same value (SQLite decides which indexes an UPDATE touches by the columns it sets), so a
 # row already there is updated without them when they are unchanged: a row keeps its team,
@@ -219,13 +219,15 @@ def _insert_rows(
             "partial": partial_flags(frame, ends),
         }
     )
-    # In the unique index's order, B-tree inserts become appends (several times faster).
-    out = out.iloc[_index_order(out)]
+    out = out.iloc[_write_order(out)]
     # Stored as the ORM stores it, so that `refreshed_at=now` finds exactly these rows.
     stamp = ScorecardSnapshot._meta.get_field("refreshed_at").get_db_prep_value(now, connection)
     with collector_paused(), connection.cursor() as cursor:
         # a list per column, then the rows as tuples (hundreds of thousands: no collector)
-        columns = [_values(out[name]) for name in out.columns]
+        columns = [
+            _dates(out[name]) if name == "period_start" else _values(out[name])
+            for name in out.columns
+        ]
         rows = list(zip(*columns, itertools.repeat(stamp, len(out)), strict=True))
         if connection.vendor == "sqlite":
             # A larger page cache for this bulk write keeps the indexes in memory.
@@ -243,12 +245,15 @@ def _insert_rows(
             _execute_many(cursor, _insert_sql(update="all"), whole)
 
 
-_ORDER = (*_KEY, "part")
+# A period's rows together, each period's in the unique index's order: a night rewrites the
+# rows of one week and one month, so the pages it changes are few and its index lookups go
+# forward (a full refresh writing entity by entity spread them over the whole table).
+_ORDER = ("period_kind", "period_start", *(c for c in _KEY if not c.startswith("period_")), "part")
 
 
-def _index_order(out: pd.DataFrame) -> np.ndarray:
-    """The rows' positions sorted as the unique index sorts them (by each column's sorted
-    codes: three times quicker than sorting the strings)."""
+def _write_order(out: pd.DataFrame) -> np.ndarray:
+    """The rows' positions sorted by `_ORDER` (by each column's sorted codes: three times
+    quicker than sorting the strings)."""
     return np.lexsort([pd.factorize(out[name], sort=True)[0] for name in reversed(_ORDER)])
 
 
@@ -259,6 +264,14 @@ def _values(column: pd.Series) -> list:
         missing = column.isna().to_numpy()
         return [None if gone else value for value, gone in zip(values, missing, strict=True)]
     return values
+
+
+def _dates(column: pd.Series) -> list:
+    """A column of days as the database takes them, each distinct day converted once (the
+    driver's own conversion is a Python call per value)."""
+    rows, days = pd.factorize(column, use_na_sentinel=False)
+    adapted = np.array([connection.ops.adapt_datefield_value(day) for day in days], dtype=object)
+    return adapted[rows].tolist()
 
 
 def _execute_many(cursor, sql: str, rows: list[tuple]) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Iterable
 from contextlib import contextmanager, nullcontext
 
 import numpy as np
@@ -235,13 +236,14 @@ def _insert_rows(
             _dates(out[name]) if name == "period_start" else _values(out[name])
             for name in out.columns
         ]
-        rows = list(zip(*columns, itertools.repeat(stamp, len(out)), strict=True))
+        rows = zip(*columns, itertools.repeat(stamp, len(out)), strict=True)
         if connection.vendor == "sqlite":
             # A larger page cache for this bulk write keeps the indexes in memory.
             cursor.execute("PRAGMA cache_size = -262144")
-        if not update_existing:
+        if not update_existing:  # each chunk's tuples made as it is written, then freed
             _execute_many(cursor, _insert_sql(update="none"), rows)
             return
+        rows = list(rows)  # read twice
         # Every row inserted or updated, unless one of its indexed columns changed (a
         # transfer, a period newly split): those few are then written in every column. Only
         # whole rows can be left over: a part's rows are all new (the scope's were deleted
@@ -283,10 +285,11 @@ def _dates(column: pd.Series) -> list:
     return adapted[rows].tolist()
 
 
-def _execute_many(cursor, sql: str, rows: list[tuple]) -> int:
+def _execute_many(cursor, sql: str, rows: Iterable[tuple]) -> int:
     """Run `sql` for every row, in chunks; how many rows it inserted or updated."""
     changed = 0
-    for start in range(0, len(rows), 50_000):
-        cursor.executemany(sql, rows[start : start + 50_000])
+    rows = iter(rows)
+    while chunk := list(itertools.islice(rows, 50_000)):
+        cursor.executemany(sql, chunk)
         changed += max(cursor.rowcount, 0)
     return changed

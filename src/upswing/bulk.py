@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import numpy as np
+import pandas as pd
 
 
 @contextlib.contextmanager
@@ -21,3 +25,11 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def per_distinct(column: pd.Series, of: Callable[[Any], Any], dtype: Any = object) -> np.ndarray:
+    """`of(value)` for every row of a column, worked out once per distinct value (a few
+    metrics or periods over hundreds of thousands of rows; mapping each row costs a Python
+    lookup per row)."""
+    rows, distinct = pd.factorize(column, use_na_sentinel=False)
+    return np.array([of(value) for value in distinct], dtype=dtype)[rows]

@@ -16,6 +16,7 @@ import pandas as pd
 from django.conf import settings
 
 from upswing import stats
+from upswing.bulk import per_distinct
 from upswing.metrics import CATALOG, Aggregate, value_range
 from upswing.performance.models import Part
 from upswing.periods import PeriodKind, period_of
@@ -326,15 +327,15 @@ def mark_split_agents(frame: pd.DataFrame) -> None:
 
 def add_intervals(frame: pd.DataFrame) -> None:
     """Wilson for shares, Student t for means; in the metric's own unit."""
-    aggregate = frame["metric"].map({c: m.aggregate.value for c, m in CATALOG.items()})
+    aggregate = per_distinct(frame["metric"], lambda c: CATALOG[c].aggregate.value)
     n = frame["n"].to_numpy(dtype=float)
     low = np.full(len(frame), np.nan)
     high = np.full(len(frame), np.nan)
-    share = (aggregate == Aggregate.SHARE.value).to_numpy()
+    share = aggregate == Aggregate.SHARE.value
     if share.any():
         lo, hi = stats.wilson_interval_arrays(frame["numerator"].to_numpy()[share], n[share])
         low[share], high[share] = lo * 100, hi * 100
-    mean = (aggregate == Aggregate.MEAN.value).to_numpy()
+    mean = aggregate == Aggregate.MEAN.value
     if mean.any():
         lo, hi = stats.mean_interval_arrays(
             frame["value"].to_numpy()[mean], frame["sd"].to_numpy(dtype=float)[mean], n[mean]
@@ -342,9 +343,8 @@ def add_intervals(frame: pd.DataFrame) -> None:
         low[mean], high[mean] = lo, hi
     # a mean's t interval is cut to the values the metric can take (QA 0-100, a 1-5 score):
     # the side left whole still carries the half width the diagnosis reads the sd back from
-    ranges = frame["metric"].map({c: value_range(c) for c in CATALOG})
-    floor = np.array([r[0] for r in ranges], dtype=float)
-    ceiling = np.array([r[1] for r in ranges], dtype=float)
+    floor = per_distinct(frame["metric"], lambda c: value_range(c)[0], float)
+    ceiling = per_distinct(frame["metric"], lambda c: value_range(c)[1], float)
     with np.errstate(invalid="ignore"):
         low = np.where(mean & (low < floor), floor, low)
         high = np.where(mean & (high > ceiling), ceiling, high)
@@ -369,16 +369,12 @@ def add_baselines(frame: pd.DataFrame) -> None:
     by_program = is_team | (frame["part"] == Part.PROGRAM.value).to_numpy()
     baseline = np.where(by_program, program_value, np.where(level == "agent", team_value, np.nan))
     # A count (volume) is compared with the average member's, not the group's total.
-    counts = (
-        frame["metric"]
-        .map({c: m.aggregate is Aggregate.COUNT for c, m in CATALOG.items()})
-        .astype(bool)
-    )
+    counts = per_distinct(frame["metric"], lambda c: CATALOG[c].aggregate is Aggregate.COUNT, bool)
     if counts.any():
         members = _members_per_group(
             frame, _combined(period, team_of), _combined(period, program_of), entity
         )
-        baseline = np.where(counts.to_numpy(), baseline / members, baseline)
+        baseline = np.where(counts, baseline / members, baseline)
     frame["baseline"] = baseline
 
 

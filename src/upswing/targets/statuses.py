@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from upswing.bulk import per_distinct
 from upswing.metrics import CATALOG
 from upswing.periods import Period, PeriodKind
 from upswing.status import classify_statuses
@@ -39,10 +40,8 @@ def add_statuses(frame: pd.DataFrame, versions: pd.DataFrame | None = None) -> N
         team_rows = (frame["level"] != "program").to_numpy()
         _fill(frame, period_end, team_level, ["team_id", "metric"], floors, goals, team_rows)
     frame["sla_floor"], frame["kpi_target"] = floors, goals
-    higher = frame["metric"].map({c: m.higher_is_better for c, m in CATALOG.items()}).to_numpy()
-    neither = (
-        frame["metric"].map({c: m.better.value == "neither" for c, m in CATALOG.items()}).to_numpy()
-    )
+    higher = per_distinct(frame["metric"], lambda c: CATALOG[c].higher_is_better, bool)
+    neither = per_distinct(frame["metric"], lambda c: CATALOG[c].better.value == "neither", bool)
     floors_used = np.where(neither, np.nan, floors)
     goals_used = np.where(neither, np.nan, goals)
     frame["status"] = classify_statuses(

@@ -148,7 +148,17 @@ def test_cli_creates_lists_and_revokes_tokens(org):
     assert missing.exit_code == 2
 
 
-def test_each_user_has_a_call_rate_and_gets_429_beyond_it(org, token_for, settings):
+@pytest.fixture
+def one_window(monkeypatch):
+    """The throttle's clock held in the middle of one minute: its counters are per window, so
+    calls that straddle a minute's end are counted in two (and the test would pass no 429)."""
+    from types import SimpleNamespace
+
+    held = (int(timezone.now().timestamp()) // 60) * 60 + 30.0
+    monkeypatch.setattr("upswing.api.auth.time", SimpleNamespace(time=lambda: held))
+
+
+def test_each_user_has_a_call_rate_and_gets_429_beyond_it(org, token_for, settings, one_window):
     from django.core.cache import cache
 
     cache.clear()
@@ -182,7 +192,7 @@ def _redis_url() -> str | None:
     return url
 
 
-def test_with_a_shared_cache_the_rate_counts_live_in_redis(org, token_for, settings):
+def test_with_a_shared_cache_the_rate_counts_live_in_redis(org, token_for, settings, one_window):
     import secrets
 
     import redis

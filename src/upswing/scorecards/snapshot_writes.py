@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from upswing.bulk import collector_paused
+from upswing.bulk import collector_paused, per_distinct
 from upswing.org.models import Program
 from upswing.performance.models import WHOLE_PARTS, ScorecardSnapshot
 from upswing.periods import PeriodKind, period_of
@@ -231,7 +231,7 @@ def _insert_rows(
     # Stored as the ORM stores it, so that `refreshed_at=now` finds exactly these rows.
     stamp = ScorecardSnapshot._meta.get_field("refreshed_at").get_db_prep_value(now, connection)
     with collector_paused(), connection.cursor() as cursor:
-        # a list per column, then the rows as tuples (hundreds of thousands: no collector)
+        # a list per column, then the rows as tuples, a chunk at a time (no collector)
         columns = [
             _dates(out[name]) if name == "period_start" else _values(out[name])
             for name in out.columns
@@ -280,9 +280,7 @@ def _values(column: pd.Series) -> list:
 def _dates(column: pd.Series) -> list:
     """A column of days as the database takes them, each distinct day converted once (the
     driver's own conversion is a Python call per value)."""
-    rows, days = pd.factorize(column, use_na_sentinel=False)
-    adapted = np.array([connection.ops.adapt_datefield_value(day) for day in days], dtype=object)
-    return adapted[rows].tolist()
+    return per_distinct(column, connection.ops.adapt_datefield_value).tolist()
 
 
 def _execute_many(cursor, sql: str, rows: Iterable[tuple]) -> int:

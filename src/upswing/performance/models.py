@@ -107,8 +107,11 @@ class ScorecardSnapshot(models.Model):
 
     class Meta:
         constraints = [
+            # Period first: a night rewrites one week and one month, so its inserts (a new
+            # week's or month's rows) land together in this index, not on every leaf of it.
+            # One entity's rows are read through `snapshot_entity`.
             models.UniqueConstraint(
-                fields=["level", "entity_code", "period_kind", "period_start", "metric"],
+                fields=["period_kind", "period_start", "level", "entity_code", "metric"],
                 condition=Q(part__in=WHOLE_PARTS),
                 name="snapshot_unique",
             ),

@@ -69,9 +69,8 @@ def replace_snapshots(
         else:
             _delete_scope(scope, ~Q(part__in=WHOLE_PARTS))
         if not frame.empty:
-            refill = _indexes_rebuilt_after if everything else nullcontext
-            with refill() as unindexed:
-                _insert_rows(frame, now, ends, update_existing=not everything, by_period=unindexed)
+            with _indexes_rebuilt_after() if everything else nullcontext():
+                _insert_rows(frame, now, ends, update_existing=not everything)
         if not everything:
             _delete_scope(scope, Q(part__in=WHOLE_PARTS) & ~Q(refreshed_at=now))
         mark_partial_periods(ends, scope.programs)
@@ -82,13 +81,11 @@ def replace_snapshots(
 def _indexes_rebuilt_after():
     """On SQLite, the snapshot table's indexes (the unique one too) dropped while it is
     refilled and created again after, from their own stored definitions: an index built from
-    all its rows at once costs a fraction of hundreds of thousands of inserts into it, and the
-    rows can then go in by period (`_write_order`), the order a night's refresh rewrites them
-    in. Inside the refill's transaction, so readers see the old table and indexes until the
-    new ones are whole (a duplicate key fails the unique index's creation: nothing is kept).
-    Yields whether the indexes are gone while the rows go in."""
+    all its rows at once costs a fraction of hundreds of thousands of inserts into it. Inside
+    the refill's transaction, so readers see the old table and indexes until the new ones are
+    whole (a duplicate key fails the unique index's creation: nothing is kept)."""
     if connection.vendor != "sqlite":
-        yield False
+        yield
         return
     with connection.cursor() as cursor:
         cursor.execute(
@@ -99,7 +96,7 @@ def _indexes_rebuilt_after():
         indexes = cursor.fetchall()
         for name, _ in indexes:
             cursor.execute(f'DROP INDEX "{name}"')
-    yield True
+    yield
     with connection.cursor() as cursor:
         for _, definition in indexes:
             cursor.execute(definition)
@@ -164,8 +161,8 @@ def partial_flags(frame: pd.DataFrame, ends: dict[str, dt.date]) -> pd.Series:
     return flags
 
 
-# A whole row's key: the columns of the unique constraint, under its condition.
-_KEY = ("level", "entity_code", "period_kind", "period_start", "metric")
+# A whole row's key: the columns of the unique constraint (period first), under its condition.
+_KEY = ("period_kind", "period_start", "level", "entity_code", "metric")
 _WHOLE = ", ".join(literal(part) for part in WHOLE_PARTS)
 # The other indexed columns. An update that assigns one rewrites its index entries even to the
 # same value (SQLite decides which indexes an UPDATE touches by the columns it sets), so a
@@ -201,10 +198,9 @@ def _insert_rows(
     ends: dict[str, dt.date],
     *,
     update_existing: bool,
-    by_period: bool = False,
 ) -> None:
     """Write the frame's rows (`update_existing`: over the whole rows already there), in the
-    unique index's order, or period by period into a table without indexes (`by_period`)."""
+    unique index's order (`_WRITE_ORDER`)."""
     out = pd.DataFrame(
         {
             "level": frame["level"],
@@ -227,7 +223,7 @@ def _insert_rows(
             "partial": partial_flags(frame, ends),
         }
     )
-    out = out.iloc[_write_order(out, _BY_PERIOD if by_period else _BY_KEY)]
+    out = out.iloc[_write_order(out, _WRITE_ORDER)]
     # Stored as the ORM stores it, so that `refreshed_at=now` finds exactly these rows.
     stamp = ScorecardSnapshot._meta.get_field("refreshed_at").get_db_prep_value(now, connection)
     with collector_paused(), connection.cursor() as cursor:
@@ -254,12 +250,11 @@ def _insert_rows(
             _execute_many(cursor, _insert_sql(update="all"), whole)
 
 
-# In the unique index's order, its B-tree inserts are appends (several times faster). Into a
-# table without indexes, a period's rows together, each period's in that order: a night
-# rewrites the rows of one week and one month, so the table pages it changes are few (a refill
-# entity by entity spreads them over the whole table).
-_BY_KEY = (*_KEY, "part")
-_BY_PERIOD = ("period_kind", "period_start", *(c for c in _BY_KEY if not c.startswith("period_")))
+# In the unique index's order, its B-tree inserts are appends (several times faster); and a
+# period's rows lie together in the table: a night rewrites the rows of one week and one
+# month, so the table pages it changes are few (a refill entity by entity spreads them over
+# the whole table).
+_WRITE_ORDER = (*_KEY, "part")
 
 
 def _write_order(out: pd.DataFrame, order: tuple[str, ...]) -> np.ndarray:

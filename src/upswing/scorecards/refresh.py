@@ -56,10 +56,13 @@ def refresh(*, full: bool = False) -> RefreshResult:
         sync_dimensions(wh)
         sync_events(wh)
         batches = dirty_batches(wh)
-        scope = full_scope() if full else dirty_scope(wh)
         cache = SegmentCache(wh.ibis, wh.session()) if SegmentCache.supported(wh.ibis) else None
-        if cache is not None and (scope.programs or scope.touched):
-            cache.bring_up_to_date(None if full else scope.touched)
+        if full:
+            scope = full_scope()
+            if cache is not None and scope.programs:
+                cache.bring_up_to_date(None)
+        else:  # brings the cache up to date with the touched days first (its closure reads it)
+            scope = dirty_scope(wh, cache)
         written = 0
         if scope.programs:
             frame = compute_snapshots(wh, scope, cache)

@@ -16,6 +16,7 @@ from upswing.performance.models import ContextEvent
 from upswing.periods import PeriodKind, month_of, period_of, week_of
 from upswing.warehouse import reads
 from upswing.warehouse.connection import Warehouse
+from upswing.warehouse.segment_cache import SegmentCache
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,9 +95,10 @@ def full_scope() -> Scope:
     return Scope(tuple(Program.objects.values_list("code", flat=True)), None, None)
 
 
-def dirty_scope(wh: Warehouse) -> Scope:
+def dirty_scope(wh: Warehouse, cache: SegmentCache | None = None) -> Scope:
     """The periods holding the days touched since the last refresh, and in them everything
-    those days can change.
+    those days can change. The segment `cache`, if any, is first brought up to date with the
+    touched days, and the closure below reads it in place of the facts.
 
     A day of program P touched for agent A changes P's rows, the rows of A, of A's teams and
     of their programs (a blended agent's calls for P count in their own team), and with them
@@ -120,19 +122,29 @@ def dirty_scope(wh: Warehouse) -> Scope:
         }
         since = min(min(p) for p in periods.values())
         until = max(period_of(k, max(p)).end for k, p in periods.items())
-    programs, agents = closure(wh.ibis, programs, agents, since, until)
     touched = None if None in days else tuple(sorted(days))
+    facts_in = None
+    if cache is not None:
+        cache.bring_up_to_date(touched)
+        facts_in = cache.fact_tables()
+    programs, agents = closure(wh.ibis, programs, agents, since, until, facts_in)
     if programs >= set(Program.objects.values_list("code", flat=True)):
         return Scope(tuple(sorted(programs)), since, until, periods, None, touched)  # every agent
     return Scope(tuple(sorted(programs)), since, until, periods, tuple(sorted(agents)), touched)
 
 
 def closure(
-    con, programs: set[str], agents: set[str], since: dt.date | None, until
+    con,
+    programs: set[str],
+    agents: set[str],
+    since: dt.date | None,
+    until,
+    facts_in: tuple[str, ...] | None = None,
 ) -> tuple[set[str], set[str]]:
     """The programs and agents whose rows days of `programs` and `agents` can change, closed
-    over (see `dirty_scope`); `con`: the warehouse's Ibis backend."""
-    rows = reads.agent_program_pairs(con, since, until).to_pyarrow().to_pylist()
+    over (see `dirty_scope`); `con`: the warehouse's Ibis backend; `facts_in`: the tables the
+    facts' pairs are read from (default: the facts)."""
+    rows = reads.agent_program_pairs(con, since, until, facts_in).to_pyarrow().to_pylist()
     pairs = {(r["agent_id"], r["program_id"]) for r in rows}
     while True:
         agents |= {a for a, p in pairs if p in programs}

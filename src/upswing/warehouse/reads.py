@@ -126,16 +126,21 @@ def dirty_batches(con: ibis.BaseBackend) -> ir.Table:
 
 
 def agent_program_pairs(
-    con: ibis.BaseBackend, since: dt.date | None, until: dt.date | None
+    con: ibis.BaseBackend,
+    since: dt.date | None,
+    until: dt.date | None,
+    facts_in: tuple[str, ...] | None = None,
 ) -> ir.Table:
     """Every (agent, program) linked on local days since..until (all days when None): by a
     membership of the agent on a team of the program, or by the agent's interactions or QA
-    evaluations carrying the program (a blended agent works several)."""
+    evaluations carrying the program (a blended agent works several). `facts_in`: the tables
+    read for the facts' pairs in place of the facts (their up-to-date daily segments: the
+    same pairs from a fraction of the rows)."""
     members = kpis.effective_memberships(con)
     if since is not None:
         members = members.filter(members.start_date <= until, members.end_date >= since)
     pairs = [members.select("agent_id", "program_id")]
-    for table in ("interactions", "qa_scores"):
+    for table in facts_in or ("interactions", "qa_scores"):
         facts = con.table(table)
         if since is not None:
             facts = facts.filter(facts.local_date >= since, facts.local_date <= until)

@@ -71,6 +71,11 @@ class SegmentCache:
         facts on its days), as `daily_segments` would give them from the facts."""
         return scope.apply(self.con.table(TABLES[source]))
 
+    def fact_tables(self) -> tuple[str, ...]:
+        """The segment tables holding the calls' and QA evaluations' agents, programs and
+        local days (`reads.agent_program_pairs` reads them in place of the facts)."""
+        return (TABLES[Source.CALLS], TABLES[Source.EVALUATIONS])
+
     def last_days(self, programs: Iterable[str]) -> list[ir.Table]:
         """Each program's last local day with calls, and with QA evaluations (as
         `reads.last_days_with_facts`, from the segments: a fraction of the rows)."""

@@ -150,18 +150,22 @@ def _one_day_file(data: Path, blended: bool) -> Path:
     import duckdb
 
     out = data / ("day-blended.csv" if blended else "day.csv")
-    program = "(SELECT min(program_id) FROM calls)" if blended else "program_id"
+    calls = f"read_csv('{data / 'interactions.csv'}')"
+    # Read twice, streamed, rather than held in memory: the task's peak is then the refresh's.
     con = duckdb.connect()
-    con.execute(f"CREATE TABLE calls AS SELECT * FROM read_csv('{data / 'interactions.csv'}')")
+    last, first_program = con.execute(
+        f"SELECT max(started_at), min(program_id) FROM {calls}"
+    ).fetchone()
     con.execute(
         f"""COPY (
             SELECT * REPLACE (
                 'N' || interaction_id AS interaction_id,
-                {program} AS program_id,
+                {"$program" if blended else "program_id"} AS program_id,
                 started_at + INTERVAL 1 DAY AS started_at)
-            FROM calls
-            WHERE started_at >= (SELECT max(started_at) FROM calls) - INTERVAL 1 DAY
-        ) TO '{out}' (HEADER)"""
+            FROM {calls}
+            WHERE started_at >= $last - INTERVAL 1 DAY
+        ) TO '{out}' (HEADER)""",
+        {"last": last, "program": first_program} if blended else {"last": last},
     )
     return out
 

@@ -23,7 +23,13 @@ from django.conf import settings
 from upswing.scorecards.access import SnapshotReach, snapshot_reach
 from upswing.scorecards.models import WHOLE_PARTS, Level, Part, ScorecardSnapshot
 from upswing.scorecards.queries import lines_of
-from upswing.scorecards.refresh import add_baselines, add_intervals, mark_split_agents, rollup
+from upswing.scorecards.refresh import (
+    Periods,
+    add_baselines,
+    add_intervals,
+    mark_split_agents,
+    rollup,
+)
 from upswing.scorecards.refresh_scope import Scope, closure
 from upswing.scorecards.snapshot_writes import data_ends
 from upswing.scorecards.spans import LiveSpan
@@ -52,9 +58,8 @@ def span_frame(con, programs: set[str], agents: set[str], spans: list[LiveSpan])
     segments = {
         source: daily_segments(con, source, facts).to_pyarrow().to_pandas() for source in Source
     }
-    frames = []
-    for span in spans:
-        frames += rollup(segments, span.kind.value, {span.start}, scope, starts=_starts_of(span))
+    periods = [Periods(span.kind.value, {span.start}, _starts_of(span)) for span in spans]
+    frames = rollup(segments, periods, scope)
     frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     if frame.empty:
         return frame

@@ -91,10 +91,11 @@ def compute_snapshots(
         .to_pandas()
         for source in Source
     }
-    frames = []
-    for kind in (PeriodKind.WEEK, PeriodKind.MONTH):
-        wanted = None if scope.periods is None else set(scope.periods[kind])
-        frames += rollup(segments, kind, wanted, scope)
+    periods = [
+        Periods(kind, None if scope.periods is None else set(scope.periods[kind]))
+        for kind in (PeriodKind.WEEK, PeriodKind.MONTH)
+    ]
+    frames = rollup(segments, periods, scope)
     frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     if frame.empty:
         return frame
@@ -124,29 +125,32 @@ def _day_ranges(
 _GRAINS = ("program", "team", "agent", "team_part", "program_part")
 
 
+@dataclass(frozen=True, slots=True)
+class Periods:
+    """The periods of one kind a rollup sums: those starting on the days `wanted` (None: all).
+    `starts` gives each local day its period's first day (default: the ISO week or month of
+    `kind`); a quarter or custom days shown live (`scorecards.live`) pass their own, so they
+    are summed exactly as a stored week or month is."""
+
+    kind: str
+    wanted: set[dt.date] | None
+    starts: Callable[[pd.Series], pd.Series] | None = None
+
+    def of(self, days: pd.Series) -> pd.Series:
+        return self.starts(days) if self.starts else _period_starts(days, self.kind)
+
+
 def rollup(
-    segments: dict[Source, pd.DataFrame],
-    kind: str,
-    wanted: set[dt.date] | None,
-    scope: Scope,
-    *,
-    starts: Callable[[pd.Series], pd.Series] | None = None,
+    segments: dict[Source, pd.DataFrame], periods: list[Periods], scope: Scope
 ) -> list[pd.DataFrame]:
     """Long rows (entity, period, metric: numerator, n, value, sd) of every grain, summed
-    from the daily segments of the periods `wanted` (None: all).
-
-    `starts` gives each local day its period's first day (default: the ISO week or month
-    of `kind`); a quarter or custom days shown live (`scorecards.live`) pass their own, so
-    they are summed exactly as a stored week or month is."""
+    from the daily segments into the `periods`, every kind in one pass (each day's segments
+    once per kind, the kind a key beside the period's first day)."""
+    if not periods:
+        return []
     by_source = {}
     for source, seg in segments.items():
-        seg = seg.copy()
-        seg["period_start"] = (starts or (lambda days: _period_starts(days, kind)))(
-            seg["local_date"]
-        )
-        if wanted is not None:
-            seg = seg[seg["period_start"].isin(wanted)]
-        seg = _by_period(seg)
+        seg = _by_period(pd.concat([_in_periods(seg, one) for one in periods], ignore_index=True))
         seg["part_program_id"] = seg["team_program_id"].fillna(seg["program_id"])
         by_source[source] = seg
     split_team = _split(by_source, "team_id", "part_program_id")
@@ -160,24 +164,32 @@ def rollup(
             "team": (seg[seg["team_id"].notna()], ["team_id", "team_program_id"]),
             "agent": (seg, ["agent_id"]),
             "team_part": (
-                seg.merge(split_team, on=["agent_id", "period_start"]),
+                seg.merge(split_team, on=_AGENT_PERIOD),
                 ["agent_id", "team_id", "part_program_id"],
             ),
             "program_part": (
-                seg.merge(split_program, on=["agent_id", "period_start"]),
+                seg.merge(split_program, on=_AGENT_PERIOD),
                 ["agent_id", "program_id"],
             ),
         }
         for grain, (rows, keys) in grains.items():
-            summed = rows.groupby([*keys, "period_start"], dropna=False, sort=False).sum(
+            summed = rows.groupby([*keys, *_PERIOD], dropna=False, sort=False).sum(
                 numeric_only=True
             )
             summed = summed.reset_index()
             entity = _entity_frame(grain, summed, context)
             if grain in ("program", "team"):  # the others' rows are not recomputed
                 entity = entity[entity["program_id"].isin(scope.programs)]
-            out.append(_long(entity, summed.loc[entity.index], measures, kind))
+            out.append(_long(entity, summed.loc[entity.index], measures))
     return [f for f in out if not f.empty]
+
+
+def _in_periods(seg: pd.DataFrame, periods: Periods) -> pd.DataFrame:
+    """The segments of the `periods`, each with its period's kind and first day."""
+    seg = seg.assign(period_kind=str(periods.kind), period_start=periods.of(seg["local_date"]))
+    if periods.wanted is not None:
+        seg = seg[seg["period_start"].isin(periods.wanted)]
+    return seg
 
 
 def _period_starts(days: pd.Series, kind: str) -> pd.Series:
@@ -191,7 +203,9 @@ def _period_starts(days: pd.Series, kind: str) -> pd.Series:
     return pd.Series(starts.dt.date.to_numpy(dtype=object)[rows], index=days.index)
 
 
-_PERIOD_KEYS = ["agent_id", "team_id", "team_program_id", "program_id", "period_start"]
+_PERIOD = ["period_kind", "period_start"]  # a period: a week and a month may start on one day
+_AGENT_PERIOD = ["agent_id", *_PERIOD]
+_PERIOD_KEYS = ["agent_id", "team_id", "team_program_id", "program_id", *_PERIOD]
 
 
 def _by_period(seg: pd.DataFrame) -> pd.DataFrame:
@@ -209,10 +223,10 @@ def _by_period(seg: pd.DataFrame) -> pd.DataFrame:
 def _split(by_source: dict, *keys: str) -> pd.DataFrame:
     """(agent, period) pairs with more than one distinct `keys` among their calls and QA."""
     seen = pd.concat(
-        [by_source[s][["agent_id", "period_start", *keys]] for s in _ACTIVE], ignore_index=True
+        [by_source[s][[*_AGENT_PERIOD, *keys]] for s in _ACTIVE], ignore_index=True
     ).drop_duplicates()
-    counts = seen.groupby(["agent_id", "period_start"], dropna=False).size()
-    return counts[counts > 1].reset_index()[["agent_id", "period_start"]]
+    counts = seen.groupby(_AGENT_PERIOD, dropna=False).size()
+    return counts[counts > 1].reset_index()[_AGENT_PERIOD]
 
 
 _ACTIVE = (Source.CALLS, Source.EVALUATIONS)
@@ -227,19 +241,20 @@ def _agent_context(by_source: dict) -> pd.DataFrame:
         seg = by_source[source]
         if seg.empty:
             continue
-        keys = ["agent_id", "period_start"]
+        keys = _AGENT_PERIOD
         latest = seg.sort_values("local_date").groupby(keys, sort=False).tail(1)
         some = seg.groupby(keys)["program_id"].max().rename("some_program_id")
         latest = latest.join(some, on=keys)
         latest = latest.assign(_rank=rank)
         parts.append(latest[[*keys, "team_id", "team_program_id", "some_program_id", "_rank"]])
     if not parts:
-        return pd.DataFrame(columns=["agent_id", "period_start", "team_id", "program_id"])
+        return pd.DataFrame(columns=[*_AGENT_PERIOD, "team_id", "program_id"])
     both = pd.concat(parts, ignore_index=True).sort_values("_rank")
-    first = both.groupby(["agent_id", "period_start"], sort=False).head(1)
+    first = both.groupby(_AGENT_PERIOD, sort=False).head(1)
     return pd.DataFrame(
         {
             "agent_id": first["agent_id"],
+            "period_kind": first["period_kind"],
             "period_start": first["period_start"],
             "team_id": first["team_id"],
             "program_id": first["team_program_id"].fillna(first["some_program_id"]),
@@ -255,9 +270,7 @@ def _entity_frame(grain: str, summed: pd.DataFrame, context: pd.DataFrame) -> pd
     elif grain == "team":
         cols = (summed["team_id"], summed["team_id"], summed["team_program_id"], Part.WHOLE.value)
     elif grain == "agent":
-        where = summed[["agent_id", "period_start"]].merge(
-            context, on=["agent_id", "period_start"], how="left"
-        )
+        where = summed[_AGENT_PERIOD].merge(context, on=_AGENT_PERIOD, how="left")
         where.index = summed.index
         cols = (summed["agent_id"], where["team_id"], where["program_id"], Part.WHOLE.value)
     elif grain == "team_part":
@@ -269,14 +282,13 @@ def _entity_frame(grain: str, summed: pd.DataFrame, context: pd.DataFrame) -> pd
         {"entity_id": entity, "team_id": team, "program_id": program}, index=summed.index
     )
     frame["part"] = part
+    frame["period_kind"] = summed["period_kind"]
     frame["period_start"] = summed["period_start"]
     frame["level"] = {"program": "program", "team": "team"}.get(grain, "agent")
     return frame[frame["program_id"].notna() | (frame["level"] == "agent")]
 
 
-def _long(
-    entity: pd.DataFrame, summed: pd.DataFrame, measures: list[Measure], kind: str
-) -> pd.DataFrame:
+def _long(entity: pd.DataFrame, summed: pd.DataFrame, measures: list[Measure]) -> pd.DataFrame:
     """The long rows of one grain: each entity row's value of each measure with a sample, in
     the order of the measures (one block of rows each)."""
     rows = len(entity)
@@ -307,7 +319,6 @@ def _long(
     if not keep.any():
         return pd.DataFrame()
     out = entity.iloc[np.tile(np.arange(rows), len(measures))[keep]].reset_index(drop=True)
-    out["period_kind"] = str(kind)
     out["metric"] = np.repeat(np.array([m.metric for m in measures], dtype=object), rows)[keep]
     out["numerator"] = numerator[keep]
     out["n"] = n[keep]

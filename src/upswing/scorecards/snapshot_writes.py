@@ -193,11 +193,7 @@ def _insert_sql(*, update: str) -> str:
 
 
 def _insert_rows(
-    frame: pd.DataFrame,
-    now: dt.datetime,
-    ends: dict[str, dt.date],
-    *,
-    update_existing: bool,
+    frame: pd.DataFrame, now: dt.datetime, ends: dict[str, dt.date], *, update_existing: bool
 ) -> None:
     """Write the frame's rows (`update_existing`: over the whole rows already there), in the
     unique index's order (`_WRITE_ORDER`)."""
@@ -223,7 +219,7 @@ def _insert_rows(
             "partial": partial_flags(frame, ends),
         }
     )
-    out = out.iloc[_write_order(out, _WRITE_ORDER)]
+    out = out.iloc[_write_order(out)]
     # Stored as the ORM stores it, so that `refreshed_at=now` finds exactly these rows.
     stamp = ScorecardSnapshot._meta.get_field("refreshed_at").get_db_prep_value(now, connection)
     with collector_paused(), connection.cursor() as cursor:
@@ -257,10 +253,10 @@ def _insert_rows(
 _WRITE_ORDER = (*_KEY, "part")
 
 
-def _write_order(out: pd.DataFrame, order: tuple[str, ...]) -> np.ndarray:
-    """The rows' positions sorted by the `order` columns (by each column's sorted codes: three
-    times quicker than sorting the strings)."""
-    return np.lexsort([pd.factorize(out[name], sort=True)[0] for name in reversed(order)])
+def _write_order(out: pd.DataFrame) -> np.ndarray:
+    """The rows' positions sorted by `_WRITE_ORDER` (by each column's sorted codes: three times
+    quicker than sorting the strings)."""
+    return np.lexsort([pd.factorize(out[name], sort=True)[0] for name in reversed(_WRITE_ORDER)])
 
 
 def _values(column: pd.Series) -> list:

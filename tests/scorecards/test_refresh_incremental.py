@@ -256,6 +256,28 @@ def test_kept_segments_left_half_rebuilt_are_rebuilt_by_the_next_refresh(tmp_pat
     assert_incremental_equals_full()
 
 
+def test_kept_segments_from_a_version_without_stored_statements_are_rebuilt(tmp_path, wh):
+    """A cache whose state holds a fingerprint but not the statements replacing days (kept by
+    an earlier version) is rebuilt, not read."""
+    from upswing.warehouse.connection import open_warehouse
+    from upswing.warehouse.segment_cache import STATE
+
+    load(tmp_path, "roster", roster())
+    load(tmp_path, "interactions", [interaction(f"V{k}", "A1", "P1", MON) for k in range(3)])
+    refresh(full=True)
+    with open_warehouse(wh) as warehouse:
+        session = warehouse.session()
+        session.run(f"DROP TABLE {STATE}")
+        session.run(f"CREATE TABLE {STATE} (fingerprint VARCHAR)")
+        session.run(f"INSERT INTO {STATE} VALUES ('kept by an earlier version')")
+    load(tmp_path, "interactions", [interaction("V9", "A1", "P1", MON + dt.timedelta(days=1))])
+
+    refresh()
+
+    assert stored("agent", "A1") == {("", "T1", "P1"): 4.0}
+    assert_incremental_equals_full()
+
+
 def test_the_kept_segments_code_fingerprint_follows_every_source_file_and_the_engine(
     tmp_path, monkeypatch
 ):

@@ -205,12 +205,15 @@ def survey_facts(
     )
 
 
-def evaluation_facts(con: ibis.BaseBackend, scope: Scope, kind: PeriodKind) -> ir.Table:
-    """One row per QA evaluation, scored by `scored_evaluations`.
+def evaluation_facts(
+    con: ibis.BaseBackend, scope: Scope, kind: PeriodKind, criteria: ir.Table | None = None
+) -> ir.Table:
+    """One row per QA evaluation, scored by `scored_evaluations` (`criteria`: the criteria
+    rows to read instead of all of them, every criterion of each evaluation they hold).
 
     An evaluation is dated by its latest criterion; date bounds apply to that date once the
     criteria are gathered, so a narrower scope never cuts an evaluation in two."""
-    criteria = scope.apply_owners(con.table("qa_scores"))
+    criteria = scope.apply_owners(con.table("qa_scores") if criteria is None else criteria)
     evaluations = scope.apply_dates(scored_evaluations(criteria))
     return evaluations.select(
         "agent_id",

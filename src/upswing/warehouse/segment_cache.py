@@ -129,9 +129,14 @@ class SegmentCache:
         calls = interactions.filter(interactions.local_date.isin(days.local_date))
         calls = calls.select(*CALL_COLUMNS)
         read = ibis.table(calls.schema(), name=DAYS_INTERACTIONS)
+        # every criterion of the evaluations with one on those days (an evaluation dated by
+        # its latest criterion has one on its day), not every evaluation ever scored
+        qa = self.con.table("qa_scores")
+        evaluations = qa.filter(qa.local_date.isin(days.local_date))
+        criteria = qa.semi_join(evaluations, ["source", "evaluation_id"])
         statements = {DAYS_INTERACTIONS: self.con.compile(calls)}
         for source, table in TABLES.items():
-            segments = daily_segments(self.con, source, Scope(), read)
+            segments = daily_segments(self.con, source, Scope(), read, criteria)
             segments = segments.filter(segments.local_date.isin(days.local_date))
             columns = ", ".join(segments.columns)
             statements[table] = f"INSERT INTO {table} ({columns}) {self.con.compile(segments)}"

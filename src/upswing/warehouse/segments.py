@@ -21,7 +21,11 @@ SEGMENT_KEYS = ("agent_id", "local_date", "team_id", "team_program_id", "program
 
 
 def daily_segments(
-    con: ibis.BaseBackend, source: Source, scope: Scope, interactions: ir.Table | None = None
+    con: ibis.BaseBackend,
+    source: Source,
+    scope: Scope,
+    interactions: ir.Table | None = None,
+    criteria: ir.Table | None = None,
 ) -> ir.Table:
     """A source's facts summed by agent, local day, the team whose membership covers that day
     (with the team's program) and the program the facts carry: each wanted measure's
@@ -30,9 +34,10 @@ def daily_segments(
     Every scorecard row (program, team, agent, and the parts of an agent's period) is a sum
     of these segments, so one pass over the facts serves every level and period kind; the
     spread of a MEAN is read from its sums (`sd_from_sums`). `interactions`: a table of the
-    scope's interactions already read (calls and surveys then read it, not the facts)."""
+    scope's interactions already read (calls and surveys then read it, not the facts);
+    `criteria`: the QA criteria to read, whole evaluations (as `evaluation_facts`)."""
     if source is Source.EVALUATIONS:
-        facts = evaluation_facts(con, scope, PeriodKind.WEEK)
+        facts = evaluation_facts(con, scope, PeriodKind.WEEK, criteria)
     else:
         reader = call_facts if source is Source.CALLS else survey_facts
         facts = reader(con, scope, PeriodKind.WEEK, interactions)

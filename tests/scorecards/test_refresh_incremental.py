@@ -185,6 +185,35 @@ def test_late_data_and_a_week_across_two_months(tmp_path, wh):
     assert_incremental_equals_full()
 
 
+def test_a_late_row_of_one_program_reopens_only_that_programs_earlier_week(tmp_path, wh):
+    """A night with the new week of both programs and one late row of P1 in the week before
+    rewrites P1's rows of that earlier week, not P2's (nothing of P2 changed there)."""
+    load(tmp_path, "roster", roster())
+    last_week = [interaction(f"L{k}", a, p, MON) for k, (a, p) in enumerate(_BOTH)]
+    load(tmp_path, "interactions", last_week)
+    refresh(full=True)
+    before = dict(
+        ScorecardSnapshot.objects.filter(program_code="P2", period_start=MON).values_list(
+            "id", "refreshed_at"
+        )
+    )
+    week = MON + dt.timedelta(days=7)
+    night = [interaction(f"W{k}", a, p, week) for k, (a, p) in enumerate(_BOTH)]
+    load(tmp_path, "interactions", [*night, interaction("LATE", "A1", "P1", MON)])
+
+    result = refresh()
+
+    parts = {(p.periods["week"], p.programs) for p in result.scope.parts}
+    assert parts == {((MON,), ("P1",)), ((week,), ("P1", "P2"))}
+    after = ScorecardSnapshot.objects.filter(program_code="P2", period_start=MON)
+    assert before and dict(after.values_list("id", "refreshed_at")) == before
+    assert stored("team", "T1") == {("", "T1", "P1"): 2.0}
+    assert_incremental_equals_full()
+
+
+_BOTH = [("A1", "P1"), ("A3", "P1"), ("A4", "P2")]
+
+
 def test_the_local_day_not_the_utc_day_places_an_interaction(tmp_path, wh):
     load(tmp_path, "roster", roster())
     sunday = dt.date(2026, 3, 8)

@@ -4,7 +4,9 @@ periods, programs and agents that the days touched since the last refresh can ch
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -32,6 +34,9 @@ class Scope:
     agents: tuple[str, ...] | None = None
     # The local days whose facts changed (None: not known, e.g. a roster change, or all).
     touched: tuple[dt.date, ...] | None = None
+    # The same periods split where fewer programs and agents are touched (each a Scope whose
+    # programs and agents are closed over that period's touched days); empty: one part.
+    parts: tuple[Scope, ...] = ()
 
 
 def sync_dimensions(wh: Warehouse) -> None:
@@ -109,28 +114,64 @@ def dirty_scope(wh: Warehouse, cache: SegmentCache | None = None) -> Scope:
     rows = reads.dirty_days(wh.ibis).to_pyarrow().to_pylist()
     if not rows:
         return Scope((), None, None, touched=())
-    programs = {r["program_id"] for r in rows if r["program_id"]}
-    agents = {r["agent_id"] for r in rows if r["agent_id"]}
     days = {r["local_date"] for r in rows}
-    if None in days:
-        periods = None
-        since = until = None
-    else:
-        periods = {
-            PeriodKind.WEEK: tuple(sorted({week_of(d).start for d in days})),
-            PeriodKind.MONTH: tuple(sorted({month_of(d).start for d in days})),
-        }
-        since = min(min(p) for p in periods.values())
-        until = max(period_of(k, max(p)).end for k, p in periods.items())
     touched = None if None in days else tuple(sorted(days))
     facts_in = None
     if cache is not None:
         cache.bring_up_to_date(touched)
         facts_in = cache.fact_tables()
-    programs, agents = closure(wh.ibis, programs, agents, since, until, facts_in)
-    if programs >= set(Program.objects.values_list("code", flat=True)):
-        return Scope(tuple(sorted(programs)), since, until, periods, None, touched)  # every agent
-    return Scope(tuple(sorted(programs)), since, until, periods, tuple(sorted(agents)), touched)
+    if touched is None:
+        programs, agents = _touched_owners(rows)
+        pairs = _pairs(wh.ibis, None, None, facts_in)
+        return _scope(*_closed(pairs, programs, agents), None, touched)
+    by_period: dict[tuple[PeriodKind, dt.date], list[dict]] = {}
+    for r in rows:
+        for kind, of in ((PeriodKind.WEEK, week_of), (PeriodKind.MONTH, month_of)):
+            by_period.setdefault((kind, of(r["local_date"]).start), []).append(r)
+    since = min(start for _, start in by_period)
+    until = max(period_of(kind, start).end for kind, start in by_period)
+    pairs = _pairs(wh.ibis, since, until, facts_in)
+    # Each period's rows change only by its own days: a late row of one program reopens
+    # that program's closure in its week, not every program the night touched.
+    owners: dict[tuple[frozenset, frozenset], list[tuple[PeriodKind, dt.date]]] = {}
+    for period, its_rows in by_period.items():
+        programs, agents = _closed(pairs, *_touched_owners(its_rows))
+        owners.setdefault((frozenset(programs), frozenset(agents)), []).append(period)
+    parts = [_scope(p, a, periods, touched) for (p, a), periods in owners.items()]
+    programs = set().union(*(p for p, _ in owners))
+    agents = set().union(*(a for _, a in owners))
+    whole = _scope(programs, agents, list(by_period), touched)
+    return whole if len(parts) == 1 else dataclasses.replace(whole, parts=tuple(parts))
+
+
+def _touched_owners(rows: list[dict]) -> tuple[set[str], set[str]]:
+    """The programs and agents of dirty-day rows."""
+    return (
+        {r["program_id"] for r in rows if r["program_id"]},
+        {r["agent_id"] for r in rows if r["agent_id"]},
+    )
+
+
+def _scope(
+    programs: Iterable[str],
+    agents: Iterable[str],
+    periods: list[tuple[PeriodKind, dt.date]] | None,
+    touched: tuple[dt.date, ...] | None,
+) -> Scope:
+    """The scope of these programs, agents (every agent when every program is in) and
+    periods (None: all of them)."""
+    programs = tuple(sorted(programs))
+    every = set(programs) >= set(Program.objects.values_list("code", flat=True))
+    agents = None if every else tuple(sorted(agents))
+    if periods is None:
+        return Scope(programs, None, None, None, agents, touched)
+    starts = {
+        kind: tuple(sorted(start for k, start in periods if k == kind))
+        for kind in (PeriodKind.WEEK, PeriodKind.MONTH)
+    }
+    since = min(start for _, start in periods)
+    until = max(period_of(kind, start).end for kind, start in periods)
+    return Scope(programs, since, until, starts, agents, touched)
 
 
 def closure(
@@ -144,8 +185,20 @@ def closure(
     """The programs and agents whose rows days of `programs` and `agents` can change, closed
     over (see `dirty_scope`); `con`: the warehouse's Ibis backend; `facts_in`: the tables the
     facts' pairs are read from (default: the facts)."""
+    return _closed(_pairs(con, since, until, facts_in), programs, agents)
+
+
+def _pairs(con, since, until, facts_in) -> set[tuple[str, str | None]]:
     rows = reads.agent_program_pairs(con, since, until, facts_in).to_pyarrow().to_pylist()
-    pairs = {(r["agent_id"], r["program_id"]) for r in rows}
+    return {(r["agent_id"], r["program_id"]) for r in rows}
+
+
+def _closed(
+    pairs: set[tuple[str, str | None]], programs: set[str], agents: set[str]
+) -> tuple[set[str], set[str]]:
+    """`programs` and `agents` closed over the (agent, program) `pairs`: the agents with a
+    pair in the programs, then those agents' programs, until nothing is added."""
+    programs, agents = set(programs), set(agents)
     while True:
         agents |= {a for a, p in pairs if p in programs}
         more = {p for a, p in pairs if a in agents and p is not None} - programs

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Iterable
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
@@ -58,6 +58,7 @@ def replace_snapshots(
     same transaction (`mark_partial_periods`)."""
     now = timezone.now()
     ends = ends or {}
+    written = 0
     with transaction.atomic():
         everything = (
             scope.periods is None
@@ -66,15 +67,38 @@ def replace_snapshots(
         )
         if everything:  # an unfiltered delete: SQLite empties the table without a scan
             ScorecardSnapshot.objects.all()._raw_delete(ScorecardSnapshot.objects.db)
-        else:
-            _delete_scope(scope, ~Q(part__in=WHOLE_PARTS))
-        if not frame.empty:
-            with _indexes_rebuilt_after() if everything else nullcontext():
-                _insert_rows(frame, now, ends, update_existing=not everything)
-        if not everything:
-            _delete_scope(scope, Q(part__in=WHOLE_PARTS) & ~Q(refreshed_at=now))
+            if not frame.empty:
+                with _indexes_rebuilt_after():
+                    _insert_rows(frame, now, ends, update_existing=False)
+            written = len(frame)
+        for part in () if everything else scope.parts or (scope,):
+            rows = frame[_rows_of(frame, part)] if scope.parts else frame
+            _delete_scope(part, ~Q(part__in=WHOLE_PARTS))
+            if not rows.empty:
+                _insert_rows(rows, now, ends, update_existing=True)
+            _delete_scope(part, Q(part__in=WHOLE_PARTS) & ~Q(refreshed_at=now))
+            written += len(rows)
         mark_partial_periods(ends, scope.programs)
-    return len(frame)
+    return written
+
+
+def _rows_of(frame: pd.DataFrame, part: Scope) -> np.ndarray:
+    """Which rows of `frame` (computed for a whole scope) a part of it writes: those of its
+    periods, and in them its programs' program and team rows and its agents' rows."""
+    if frame.empty:
+        return np.zeros(0, dtype=bool)
+    starts = frame["period_start"]
+    in_periods = np.zeros(len(frame), dtype=bool)
+    for kind, wanted in (part.periods or {}).items():
+        in_periods |= ((frame["period_kind"] == kind) & starts.isin(wanted)).to_numpy()
+    agent = (frame["level"] == kpis.Level.AGENT.value).to_numpy()
+    agents = (
+        np.ones(len(frame), dtype=bool)
+        if part.agents is None
+        else (frame["entity_id"].isin(part.agents).to_numpy())
+    )
+    programs = frame["program_id"].isin(part.programs).to_numpy()
+    return in_periods & np.where(agent, agents, programs)
 
 
 @contextmanager
@@ -114,6 +138,8 @@ def _delete_scope(scope: Scope, which: Q) -> None:
     for kind in (PeriodKind.WEEK, PeriodKind.MONTH):
         rows = ScorecardSnapshot.objects.filter(owned, which, period_kind=kind.value)
         if scope.periods is not None:
+            if not scope.periods[kind]:  # a part of a scope may hold one kind only
+                continue
             rows = rows.filter(period_start__in=scope.periods[kind])
         rows._raw_delete(rows.db)
 

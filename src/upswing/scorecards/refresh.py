@@ -16,7 +16,7 @@ import pandas as pd
 from django.conf import settings
 
 from upswing import stats
-from upswing.bulk import per_distinct
+from upswing.bulk import heap_frozen, per_distinct
 from upswing.metrics import CATALOG, Aggregate, value_range
 from upswing.performance.models import Part
 from upswing.periods import PeriodKind, period_of
@@ -52,7 +52,7 @@ def refresh(*, full: bool = False) -> RefreshResult:
     the findings' (`upswing.findings.refresh.refresh_and_diagnose`).
 
     An incremental refresh writes exactly what a full one would: see `dirty_scope`."""
-    with open_warehouse(settings.UPSWING_WAREHOUSE_URL) as wh:
+    with heap_frozen(), open_warehouse(settings.UPSWING_WAREHOUSE_URL) as wh:
         sync_dimensions(wh)
         sync_events(wh)
         batches = dirty_batches(wh)

@@ -31,6 +31,7 @@ from upswing.stats import (
     student_t_cdf,
     student_t_quantile,
     t_for_confidence,
+    t_for_confidence_array,
     tabular_cusum,
     wilson_interval_arrays,
     z_for_confidence,
@@ -41,6 +42,7 @@ from upswing.stats.student_t import (
     _cornish_fisher_quantile,
     _newton_quantile,
     _one_newton_step,
+    student_t_quantiles,
 )
 
 # Published reference values, each with its source (paper, table, or the package that
@@ -284,6 +286,31 @@ def test_asymptotic_t_quantile_agrees_with_the_exact_one(df, p):
 @pytest.mark.parametrize("p", [0.6, 0.9, 0.975, 0.9995, 0.999999])
 def test_one_newton_step_agrees_with_the_iteration(df, p):
     assert _one_newton_step(p, df) == pytest.approx(_newton_quantile(p, df), rel=1e-12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.integers(1, 3 * ASYMPTOTIC_DF).map(float),
+            st.floats(0.5, 3 * ASYMPTOTIC_DF, allow_nan=False),
+        ),
+        min_size=1,
+        max_size=40,
+    ),
+    st.sampled_from([0.001, 0.025, 0.3, 0.5, 0.6, 0.9, 0.975, 0.995, 0.9995, 0.999999]),
+)
+def test_the_quantiles_as_arrays_equal_the_quantile_one_at_a_time(dfs, p):
+    """Every degrees of freedom, in the one-step range taken as arrays and outside it."""
+    together = student_t_quantiles(p, np.array(dfs))
+    one_by_one = [student_t_quantile(p, df) for df in dfs]
+    assert together.tolist() == pytest.approx(one_by_one, rel=1e-14, abs=1e-300)
+
+
+def test_the_critical_values_as_arrays_agree_with_printed_tables():
+    # NIST/SEMATECH e-Handbook, table 1.3.6.7.2 (two-sided 95%: 0.975 quantile).
+    values = t_for_confidence_array(0.95, np.array([10, 30, 40, 60, 100]))
+    assert values.tolist() == pytest.approx([2.228, 2.042, 2.021, 2.000, 1.984], abs=5e-4)
 
 
 def test_mean_interval_uses_student_t():

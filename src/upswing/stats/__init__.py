@@ -17,6 +17,7 @@ from upswing.stats.intervals import (
     compute_wilson_interval,
     mean_interval_arrays,
     t_for_confidence,
+    t_for_confidence_array,
     wilson_interval_arrays,
     z_for_confidence,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "student_t_cdf",
     "student_t_quantile",
     "t_for_confidence",
+    "t_for_confidence_array",
     "tabular_cusum",
     "wilson_interval_arrays",
     "z_for_confidence",

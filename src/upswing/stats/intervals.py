@@ -15,7 +15,7 @@ from statistics import NormalDist
 
 import numpy as np
 
-from upswing.stats.student_t import student_t_quantile
+from upswing.stats.student_t import student_t_quantile, student_t_quantiles
 
 _STANDARD_NORMAL = NormalDist()
 
@@ -43,6 +43,12 @@ def t_for_confidence(confidence: float, df: float) -> float:
     """Two-sided Student t critical value with `df` degrees of freedom."""
     _check_confidence(confidence)
     return student_t_quantile(0.5 + confidence / 2.0, df)
+
+
+def t_for_confidence_array(confidence: float, df: np.ndarray) -> np.ndarray:
+    """`t_for_confidence` for every degrees of freedom of `df` (arrays in and out)."""
+    _check_confidence(confidence)
+    return student_t_quantiles(0.5 + confidence / 2.0, df)
 
 
 def compute_wilson_interval(
@@ -173,7 +179,7 @@ def mean_interval_arrays(
     usable = n >= 2
     critical = np.full(n.shape, np.nan)
     sizes, positions = np.unique(n[usable], return_inverse=True)
-    quantiles = np.array([t_for_confidence(confidence, size - 1) for size in sizes])
+    quantiles = t_for_confidence_array(confidence, sizes - 1)
     critical[usable] = quantiles[positions.reshape(-1)] if sizes.size else np.nan
     with np.errstate(invalid="ignore"):
         half_width = critical * sd / np.sqrt(np.where(usable, n, np.nan))

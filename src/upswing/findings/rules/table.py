@@ -12,7 +12,6 @@ faithfully (a missing value or count, a negative count, a week given twice) is m
 from __future__ import annotations
 
 import itertools
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from operator import attrgetter
@@ -245,15 +244,7 @@ def t_quantiles(n: np.ndarray, confidence: float) -> np.ndarray:
     """`stats.t_for_confidence(confidence, n - 1)` for every n of at least 2, NaN otherwise;
     computed once per distinct n."""
     sizes, where = np.unique(n, return_inverse=True)
-    quantiles = np.array(
-        [
-            stats.t_for_confidence(confidence, _df(size)) if size >= 2 else math.nan
-            for size in sizes.tolist()
-        ]
-    )
+    quantiles = np.full(sizes.shape, np.nan)
+    judged = sizes >= 2
+    quantiles[judged] = stats.t_for_confidence_array(confidence, sizes[judged] - 1)
     return quantiles[where.reshape(n.shape)] if sizes.size else np.full(n.shape, np.nan)
-
-
-def _df(size: float) -> float:
-    """n - 1 as the per-series functions pass it: an int for a whole count."""
-    return int(size) - 1 if size == int(size) else size - 1

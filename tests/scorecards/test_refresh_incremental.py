@@ -206,7 +206,8 @@ def test_a_late_row_of_one_program_reopens_only_that_programs_earlier_week(tmp_p
     parts = {(p.periods["week"], p.programs) for p in result.scope.parts}
     assert parts == {((MON,), ("P1",)), ((week,), ("P1", "P2"))}
     after = ScorecardSnapshot.objects.filter(program_code="P2", period_start=MON)
-    assert before and dict(after.values_list("id", "refreshed_at")) == before
+    assert before
+    assert dict(after.values_list("id", "refreshed_at")) == before
     assert stored("team", "T1") == {("", "T1", "P1"): 2.0}
     assert_incremental_equals_full()
 

@@ -223,53 +223,57 @@ def _insert_rows(
 ) -> None:
     """Write the frame's rows (`update_existing`: over the whole rows already there), in the
     unique index's order (`_WRITE_ORDER`)."""
-    out = pd.DataFrame(
-        {
-            "level": frame["level"],
-            "entity_code": frame["entity_id"],
-            "team_code": frame["team_id"].fillna(""),
-            "program_code": frame["program_id"],
-            "period_kind": frame["period_kind"],
-            "period_start": frame["period_start"],
-            "metric": frame["metric"],
-            "value": frame["value"],
-            "numerator": frame["numerator"],
-            "n": frame["n"].astype(int),
-            "ci_low": frame["ci_low"],
-            "ci_high": frame["ci_high"],
-            "baseline": frame["baseline"],
-            "sla_floor": frame["sla_floor"],
-            "kpi_target": frame["kpi_target"],
-            "status": frame["status"],
-            "part": frame["part"],
-            "partial": partial_flags(frame, ends),
-        }
-    )
-    out = out.iloc[_write_order(out)]
+    out = {
+        "level": frame["level"],
+        "entity_code": frame["entity_id"],
+        "team_code": frame["team_id"].fillna(""),
+        "program_code": frame["program_id"],
+        "period_kind": frame["period_kind"],
+        "period_start": frame["period_start"],
+        "metric": frame["metric"],
+        "value": frame["value"],
+        "numerator": frame["numerator"],
+        "n": frame["n"].astype(int),
+        "ci_low": frame["ci_low"],
+        "ci_high": frame["ci_high"],
+        "baseline": frame["baseline"],
+        "sla_floor": frame["sla_floor"],
+        "kpi_target": frame["kpi_target"],
+        "status": frame["status"],
+        "part": frame["part"],
+        "partial": partial_flags(frame, ends),
+    }
+    order = _write_order(out)
     # Stored as the ORM stores it, so that `refreshed_at=now` finds exactly these rows.
     stamp = ScorecardSnapshot._meta.get_field("refreshed_at").get_db_prep_value(now, connection)
     with collector_paused(), connection.cursor() as cursor:
-        # a list per column, then the rows as tuples, a chunk at a time (no collector)
-        columns = [
-            _dates(out[name]) if name == "period_start" else _values(out[name])
-            for name in out.columns
-        ]
-        rows = zip(*columns, itertools.repeat(stamp, len(out)), strict=True)
         if connection.vendor == "sqlite":
             # A larger page cache for this bulk write keeps the indexes in memory.
             cursor.execute("PRAGMA cache_size = -262144")
-        if not update_existing:  # each chunk's tuples made as it is written, then freed
-            _execute_many(cursor, _insert_sql(update="none"), rows)
-            return
-        rows = list(rows)  # read twice
-        # Every row inserted or updated, unless one of its indexed columns changed (a
-        # transfer, a period newly split): those few are then written in every column. Only
-        # whole rows can be left over: a part's rows are all new (the scope's were deleted
-        # first, and no unique key holds them), so the first pass inserted every one.
-        if _execute_many(cursor, _insert_sql(update="unindexed"), rows) < len(rows):
-            part = list(out.columns).index("part")
-            whole = [row for row in rows if row[part] in WHOLE_PARTS]
-            _execute_many(cursor, _insert_sql(update="all"), whole)
+        # The rows' Python values are made and freed inside, the collector still off: they
+        # would otherwise be walked once by the collection that follows it back on.
+        _write(cursor, out, order, stamp, update_existing=update_existing)
+
+
+def _write(cursor, out: dict[str, pd.Series], order, stamp, *, update_existing: bool) -> None:
+    """A list per column, then the rows as tuples, a chunk at a time."""
+    columns = [
+        _dates(column, order) if name == "period_start" else _values(column, order)
+        for name, column in out.items()
+    ]
+    rows = zip(*columns, itertools.repeat(stamp, len(order)), strict=True)
+    if not update_existing:  # each chunk's tuples made as it is written, then freed
+        _execute_many(cursor, _insert_sql(update="none"), rows)
+        return
+    rows = list(rows)  # read twice
+    # Every row inserted or updated, unless one of its indexed columns changed (a transfer, a
+    # period newly split): those few are then written in every column. Only whole rows can be
+    # left over: a part's rows are all new (the scope's were deleted first, and no unique key
+    # holds them), so the first pass inserted every one.
+    if _execute_many(cursor, _insert_sql(update="unindexed"), rows) < len(rows):
+        part = list(out).index("part")
+        whole = [row for row in rows if row[part] in WHOLE_PARTS]
+        _execute_many(cursor, _insert_sql(update="all"), whole)
 
 
 # In the unique index's order, its B-tree inserts are appends (several times faster); and a
@@ -279,25 +283,23 @@ def _insert_rows(
 _WRITE_ORDER = (*_KEY, "part")
 
 
-def _write_order(out: pd.DataFrame) -> np.ndarray:
+def _write_order(out: dict[str, pd.Series]) -> np.ndarray:
     """The rows' positions sorted by `_WRITE_ORDER` (by each column's sorted codes: three times
     quicker than sorting the strings)."""
     return np.lexsort([pd.factorize(out[name], sort=True)[0] for name in reversed(_WRITE_ORDER)])
 
 
-def _values(column: pd.Series) -> list:
-    """The column as Python values, None where missing."""
-    values = column.tolist()
+def _values(column: pd.Series, order: np.ndarray) -> list:
+    """The column's values in `order`, as Python values, None where missing."""
     if column.hasnans:
-        missing = column.isna().to_numpy()
-        return [None if gone else value for value, gone in zip(values, missing, strict=True)]
-    return values
+        return column.to_numpy(dtype=object, na_value=None)[order].tolist()
+    return column.to_numpy()[order].tolist()
 
 
-def _dates(column: pd.Series) -> list:
-    """A column of days as the database takes them, each distinct day converted once (the
-    driver's own conversion is a Python call per value)."""
-    return per_distinct(column, connection.ops.adapt_datefield_value).tolist()
+def _dates(column: pd.Series, order: np.ndarray) -> list:
+    """A column of days in `order`, as the database takes them, each distinct day converted
+    once (the driver's own conversion is a Python call per value)."""
+    return per_distinct(column, connection.ops.adapt_datefield_value)[order].tolist()
 
 
 def _execute_many(cursor, sql: str, rows: Iterable[tuple]) -> int:

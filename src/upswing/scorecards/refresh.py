@@ -91,8 +91,13 @@ def compute_snapshots(
         .to_pandas()
         for source in Source
     }
-    periods = [
-        Periods(kind, None if scope.periods is None else set(scope.periods[kind]))
+    periods = [  # a part's periods summed from its own programs' and agents' segments
+        Periods(
+            kind,
+            None if part.periods is None else set(part.periods[kind]),
+            of_owners=None if part is scope else (part.programs, part.agents),
+        )
+        for part in scope.parts or (scope,)
         for kind in (PeriodKind.WEEK, PeriodKind.MONTH)
     ]
     frames = rollup(segments, periods, scope)
@@ -135,6 +140,8 @@ class Periods:
     kind: str
     wanted: set[dt.date] | None
     starts: Callable[[pd.Series], pd.Series] | None = None
+    # Only the segments of these programs (or of these agents, None: every agent).
+    of_owners: tuple[tuple[str, ...], tuple[str, ...] | None] | None = None
 
     def of(self, days: pd.Series) -> pd.Series:
         return self.starts(days) if self.starts else _period_starts(days, self.kind)
@@ -185,7 +192,12 @@ def rollup(
 
 
 def _in_periods(seg: pd.DataFrame, periods: Periods) -> pd.DataFrame:
-    """The segments of the `periods`, each with its period's kind and first day."""
+    """The segments of the `periods` (of their owners, when they name them), each with its
+    period's kind and first day."""
+    if periods.of_owners is not None:
+        programs, agents = periods.of_owners
+        if agents is not None:
+            seg = seg[seg["program_id"].isin(programs) | seg["agent_id"].isin(agents)]
     seg = seg.assign(period_kind=str(periods.kind), period_start=periods.of(seg["local_date"]))
     if periods.wanted is not None:
         seg = seg[seg["period_start"].isin(periods.wanted)]

@@ -54,8 +54,10 @@ def replace_snapshots(
     Everything recomputed: the table is emptied and refilled. Otherwise the whole rows
     (unique by their key) are updated in place where they exist (a night's day rewrites its
     week and month, nearly all rows already there); the parts are replaced; and the scope's
-    rows the frame no longer has are deleted. The periods' partial flags are set last, in the
-    same transaction (`mark_partial_periods`)."""
+    rows the frame no longer has are deleted; a scope split into parts (`Scope.parts`, whose
+    periods each belong to one part) does so part by part, each with the frame's rows of its
+    own periods, programs and agents. The periods' partial flags are set last, in the same
+    transaction (`mark_partial_periods`)."""
     now = timezone.now()
     ends = ends or {}
     written = 0

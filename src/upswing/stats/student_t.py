@@ -110,9 +110,7 @@ def _upper_tails(t: np.ndarray, df: np.ndarray) -> np.ndarray:
 
 def _incomplete_betas(a, b, x, one_minus_x) -> np.ndarray:
     """`regularized_incomplete_beta` element by element, for 0 < x < 1."""
-    log_front = (
-        _lgamma(a + b) - _lgamma(a) - _lgamma(b) + a * np.log(x) + b * np.log(one_minus_x)
-    )
+    log_front = _lgamma(a + b) - _lgamma(a) - _lgamma(b) + a * np.log(x) + b * np.log(one_minus_x)
     front = np.exp(log_front)
     direct = x < (a + 1.0) / (a + b + 2.0)
     out = np.empty(np.shape(x))

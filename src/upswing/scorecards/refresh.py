@@ -157,7 +157,13 @@ def rollup(
         return []
     by_source = {}
     for source, seg in segments.items():
-        seg = _by_period(pd.concat([_in_periods(seg, one) for one in periods], ignore_index=True))
+        starts: dict[tuple, pd.Series] = {}  # each kind's first days, worked out once a source
+        picked = []
+        for one in periods:
+            if (one.kind, one.starts) not in starts:
+                starts[one.kind, one.starts] = one.of(seg["local_date"])
+            picked.append(_in_periods(seg, one, starts[one.kind, one.starts]))
+        seg = _by_period(pd.concat(picked, ignore_index=True))
         seg["part_program_id"] = seg["team_program_id"].fillna(seg["program_id"])
         by_source[source] = seg
     split_team = _split(by_source, "team_id", "part_program_id")
@@ -191,17 +197,20 @@ def rollup(
     return [f for f in out if not f.empty]
 
 
-def _in_periods(seg: pd.DataFrame, periods: Periods) -> pd.DataFrame:
+def _in_periods(seg: pd.DataFrame, periods: Periods, period_start: pd.Series) -> pd.DataFrame:
     """The segments of the `periods` (of their owners, when they name them), each with its
-    period's kind and first day."""
+    period's kind and first day (`period_start`: each segment's, of the periods' kind)."""
+    keep = None
     if periods.of_owners is not None:
         programs, agents = periods.of_owners
         if agents is not None:
-            seg = seg[seg["program_id"].isin(programs) | seg["agent_id"].isin(agents)]
-    seg = seg.assign(period_kind=str(periods.kind), period_start=periods.of(seg["local_date"]))
+            keep = (seg["program_id"].isin(programs) | seg["agent_id"].isin(agents)).to_numpy()
     if periods.wanted is not None:
-        seg = seg[seg["period_start"].isin(periods.wanted)]
-    return seg
+        wanted = period_start.isin(periods.wanted).to_numpy()
+        keep = wanted if keep is None else keep & wanted
+    if keep is not None:
+        seg, period_start = seg[keep], period_start[keep]
+    return seg.assign(period_kind=str(periods.kind), period_start=period_start)
 
 
 def _period_starts(days: pd.Series, kind: str) -> pd.Series:

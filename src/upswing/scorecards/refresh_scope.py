@@ -120,27 +120,26 @@ def dirty_scope(wh: Warehouse, cache: SegmentCache | None = None) -> Scope:
     if cache is not None:
         cache.bring_up_to_date(touched)
         facts_in = cache.fact_tables()
+    every = set(Program.objects.values_list("code", flat=True))
     if touched is None:
         programs, agents = _touched_owners(rows)
         pairs = _pairs(wh.ibis, None, None, facts_in)
-        return _scope(*_closed(pairs, programs, agents), None, touched)
+        return _scope(*_closed(pairs, programs, agents), None, touched, every)
     by_period: dict[tuple[PeriodKind, dt.date], list[dict]] = {}
     for r in rows:
         for kind, of in ((PeriodKind.WEEK, week_of), (PeriodKind.MONTH, month_of)):
             by_period.setdefault((kind, of(r["local_date"]).start), []).append(r)
-    since = min(start for _, start in by_period)
-    until = max(period_of(kind, start).end for kind, start in by_period)
-    pairs = _pairs(wh.ibis, since, until, facts_in)
+    pairs = _pairs(wh.ibis, *_span(by_period), facts_in)
     # Each period's rows change only by its own days: a late row of one program reopens
     # that program's closure in its week, not every program the night touched.
     owners: dict[tuple[frozenset, frozenset], list[tuple[PeriodKind, dt.date]]] = {}
     for period, its_rows in by_period.items():
         programs, agents = _closed(pairs, *_touched_owners(its_rows))
         owners.setdefault((frozenset(programs), frozenset(agents)), []).append(period)
-    parts = [_scope(p, a, periods, touched) for (p, a), periods in owners.items()]
+    parts = [_scope(p, a, periods, touched, every) for (p, a), periods in owners.items()]
     programs = set().union(*(p for p, _ in owners))
     agents = set().union(*(a for _, a in owners))
-    whole = _scope(programs, agents, list(by_period), touched)
+    whole = _scope(programs, agents, list(by_period), touched, every)
     return whole if len(parts) == 1 else dataclasses.replace(whole, parts=tuple(parts))
 
 
@@ -155,23 +154,31 @@ def _touched_owners(rows: list[dict]) -> tuple[set[str], set[str]]:
 def _scope(
     programs: Iterable[str],
     agents: Iterable[str],
-    periods: list[tuple[PeriodKind, dt.date]] | None,
+    periods: Iterable[tuple[PeriodKind, dt.date]] | None,
     touched: tuple[dt.date, ...] | None,
+    every_program: set[str],
 ) -> Scope:
-    """The scope of these programs, agents (every agent when every program is in) and
+    """The scope of these programs, agents (every agent when `every_program` is in) and
     periods (None: all of them)."""
     programs = tuple(sorted(programs))
-    every = set(programs) >= set(Program.objects.values_list("code", flat=True))
-    agents = None if every else tuple(sorted(agents))
+    agents = None if set(programs) >= every_program else tuple(sorted(agents))
     if periods is None:
         return Scope(programs, None, None, None, agents, touched)
+    periods = list(periods)
     starts = {
         kind: tuple(sorted(start for k, start in periods if k == kind))
         for kind in (PeriodKind.WEEK, PeriodKind.MONTH)
     }
-    since = min(start for _, start in periods)
-    until = max(period_of(kind, start).end for kind, start in periods)
-    return Scope(programs, since, until, starts, agents, touched)
+    return Scope(programs, *_span(periods), starts, agents, touched)
+
+
+def _span(periods: Iterable[tuple[PeriodKind, dt.date]]) -> tuple[dt.date, dt.date]:
+    """The first and last day of the (kind, first day) periods."""
+    periods = list(periods)
+    return (
+        min(start for _, start in periods),
+        max(period_of(kind, start).end for kind, start in periods),
+    )
 
 
 def closure(

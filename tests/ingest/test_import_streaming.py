@@ -5,6 +5,7 @@ any other, with nothing written."""
 
 from __future__ import annotations
 
+import duckdb
 import pytest
 from tests.ingest.conftest import (
     INTERACTIONS,
@@ -16,7 +17,9 @@ from tests.ingest.conftest import (
     write_rows,
 )
 
-from upswing.ingest import validate
+from upswing.ingest import checks, validate
+from upswing.ingest.kinds import get_kind
+from upswing.org.models import Agent
 
 pytestmark = pytest.mark.django_db
 
@@ -87,3 +90,40 @@ def test_a_streamed_import_is_logged_with_its_days(tmp_path, stages):
     assert len(log[0][3]) == 64  # the file's SHA-256
     days = {d[:2] for d in warehouse_rows("dirty_days") if d[1] is not None}  # (roster: all)
     assert days == {(r[3], r[5]) for r in warehouse_rows("interactions")}
+
+
+def test_an_id_breaking_the_rule_stops_a_streamed_file_even_when_the_roster_knows_it(
+    tmp_path, stages
+):
+    # An agent renamed outside an import: the roster now knows an id the rule forbids, so the
+    # unknown-agent check no longer covers the rule, and the streamed pass checks it itself.
+    Agent.objects.filter(code="A1").update(code="A/1")
+    rows = [dict(r, agent_id="A/1") if r["agent_id"] == "A1" else r for r in _calls(6)]
+    before = warehouse_counts()
+    exc = rejection("interactions", write_rows(tmp_path / "calls.csv", rows), source="a")
+    renamed = [line for line, r in enumerate(rows, start=2) if r["agent_id"] == "A/1"]
+    assert renamed
+    assert errors_of(exc) == [
+        (line, "agent_id", "A/1", "an id may not hold a slash, a backslash or a control character")
+        for line in renamed
+    ]
+    assert stages == [False, True, True]
+    assert warehouse_counts() == before
+
+
+def test_an_unknown_id_breaking_the_rule_is_reported_for_both(tmp_path, stages):
+    rows = _calls(6)
+    rows[2]["agent_id"] = "B\\2"
+    exc = rejection("interactions", write_rows(tmp_path / "calls.csv", rows), source="a")
+    assert sorted(e[3] for e in errors_of(exc)) == [
+        "an id may not hold a slash, a backslash or a control character",
+        "unknown agent: not in the roster (import the roster first)",
+    ]
+
+
+def test_a_reference_holding_a_forbidden_id_keeps_the_rule_in_the_screen():
+    con = duckdb.connect()
+    con.execute("CREATE TABLE ref_agents AS SELECT * FROM (VALUES ('A1'), ('A2')) t(agent_id)")
+    con.execute("CREATE TABLE ref_programs AS SELECT * FROM (VALUES ('P/1')) t(program_id)")
+    plan = checks.plan_for(get_kind("interactions"))
+    assert checks.unreferenced_id_rules(con, plan) == {"agent_id"}

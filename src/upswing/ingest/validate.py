@@ -7,6 +7,7 @@ their line, column, original value and reason.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Sequence
@@ -268,7 +269,9 @@ def build_stage(
     local_date, joins = ("NULL::DATE", "")
     if plan.local_date_of:
         local_date, joins = local_date_sql(con, f"s.t_{plan.local_date_of}")
-    failed = " OR ".join(f"({chk.failed_when})" for chk in all_checks) or "false"
+    covered = checks.unreferenced_id_rules(con, plan)
+    screened = [c for c in all_checks if not (c.id_rule and c.column in covered)]
+    failed = " OR ".join(f"({chk.failed_when})" for chk in screened) or "false"
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW {STAGE_OUT} AS "
         f"SELECT _line, {', '.join(out_cols)}, {local_date} AS local_date, "
@@ -386,7 +389,8 @@ def _unless(chk: Check, flags: Sequence[str]) -> Check:
     """A column's own check, skipped on rows where the mapping's conversion already failed."""
     if not flags:
         return chk
-    return Check(chk.column, chk.reason, f"({chk.failed_when}) AND NOT ({' OR '.join(flags)})")
+    unless = f"({chk.failed_when}) AND NOT ({' OR '.join(flags)})"
+    return dataclasses.replace(chk, failed_when=unless)
 
 
 def _raw_value(column: Column, present: set[str]) -> str:

@@ -178,8 +178,14 @@ def _record_fresh(
     return UpsertCounts(batch.rows_read, 0, 0)
 
 
-def _batch_rows(session: SqlSession, table: str, batch: Batch) -> str:
-    return f"(SELECT * FROM {table} WHERE batch_id = {session.literal(batch.batch_id)})"
+def _batch_rows(session: SqlSession, table: str, batch: Batch, branches: int = 1) -> str:
+    """The batch's rows; with `branches` > 1, as that many branches of a UNION ALL, each
+    keeping its share of the rows by rowid (DuckDB)."""
+    own = f"SELECT * FROM {table} WHERE batch_id = {session.literal(batch.batch_id)}"
+    if branches < 2:
+        return f"({own})"
+    shares = (f"{own} AND rowid % {branches} = {i}" for i in range(branches))
+    return f"({' UNION ALL '.join(shares)})"
 
 
 def _own_rows_split(session: SqlSession, table: str, batch: Batch) -> str:
@@ -189,15 +195,9 @@ def _own_rows_split(session: SqlSession, table: str, batch: Batch) -> str:
     own rows in a table that had none are read by one thread, and what is computed over them
     (the duplicate screen, the touched days) waits on that one thread: at 10M rows, each
     query took about twice as long as on the same rows committed. The branches of a UNION ALL
-    run side by side, each keeping its share of the rows by rowid."""
+    run side by side."""
     threads = int(session.run("SELECT current_setting('threads')")[0][0])
-    if threads < 2:
-        return _batch_rows(session, table, batch)
-    own = f"batch_id = {session.literal(batch.batch_id)}"
-    branches = " UNION ALL ".join(
-        f"SELECT * FROM {table} WHERE {own} AND rowid % {threads} = {i}" for i in range(threads)
-    )
-    return f"({branches})"
+    return _batch_rows(session, table, batch, branches=threads)
 
 
 def _group_lost_rows(

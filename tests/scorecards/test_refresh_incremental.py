@@ -308,6 +308,38 @@ def test_kept_segments_from_a_version_without_stored_statements_are_rebuilt(tmp_
     assert_incremental_equals_full()
 
 
+def test_a_night_recomputes_only_the_kept_segments_its_imports_can_change(tmp_path, wh):
+    """A QA file leaves the calls' kept segments of its day as they were, and an interaction
+    file the QA's: a marker put in the other source's segment of that day is still read."""
+    from upswing.warehouse.connection import open_warehouse
+
+    def mark(table: str, column: str) -> None:
+        with open_warehouse(wh) as warehouse:
+            warehouse.session().run(
+                f"UPDATE {table} SET {column} = {column} + 100 "
+                f"WHERE local_date = DATE '{MON.isoformat()}'"
+            )
+
+    load(tmp_path, "roster", roster())
+    calls = [interaction(f"Q{k}", "A1", "P1", MON) for k in range(3)]
+    load(tmp_path, "interactions", calls)
+    load(tmp_path, "qa", evaluation("E1", calls[0], 5))
+    refresh(full=True)
+    assert stored("agent", "A1") == {("", "T1", "P1"): 3.0}
+
+    mark("segments_calls", "volume__n")
+    load(tmp_path, "qa", evaluation("E2", calls[1], 10))
+    refresh()
+    assert stored("agent", "A1") == {("", "T1", "P1"): 103.0}  # the calls' segment kept
+    assert stored("agent", "A1", metric="qa") == {("", "T1", "P1"): 87.5}  # (75 + 100) / 2
+
+    mark("segments_evaluations", "qa__n")
+    load(tmp_path, "interactions", [interaction("Q9", "A1", "P1", MON)])
+    refresh()
+    assert stored("agent", "A1") == {("", "T1", "P1"): 4.0}  # recomputed from the facts
+    assert stored("agent", "A1", metric="qa") == {("", "T1", "P1"): pytest.approx(175 / 102)}
+
+
 def test_the_kept_segments_code_fingerprint_follows_every_source_file_and_the_engine(
     tmp_path, monkeypatch
 ):

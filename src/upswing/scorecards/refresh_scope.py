@@ -118,7 +118,8 @@ def dirty_scope(wh: Warehouse, cache: SegmentCache | None = None) -> Scope:
     touched = None if None in days else tuple(sorted(days))
     facts_in = None
     if cache is not None:
-        cache.bring_up_to_date(touched)
+        kinds = reads.dirty_kinds(wh.ibis).to_pyarrow().column("kind").to_pylist()
+        cache.bring_up_to_date(touched, kinds)
         facts_in = cache.fact_tables()
     every = set(Program.objects.values_list("code", flat=True))
     if touched is None:

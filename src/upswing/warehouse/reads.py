@@ -125,6 +125,15 @@ def dirty_batches(con: ibis.BaseBackend) -> ir.Table:
     return con.table("dirty_days").select("batch_id").distinct()
 
 
+def dirty_kinds(con: ibis.BaseBackend) -> ir.Table:
+    """The kinds of the import batches whose days wait for a refresh, as their log holds
+    them (`kind` NULL for a batch without a log entry)."""
+    dirty = con.table("dirty_days").select("batch_id").distinct()
+    log = con.table("import_log").select("batch_id", "kind")
+    joined = dirty.left_join(log, dirty.batch_id == log.batch_id)
+    return joined.select("kind").distinct()
+
+
 def agent_program_pairs(
     con: ibis.BaseBackend,
     since: dt.date | None,

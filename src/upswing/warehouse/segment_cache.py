@@ -41,6 +41,14 @@ STATE = "segments_state"
 # Temporary, while days are replaced: the days, and their interactions.
 DAYS = "segments_days"
 DAYS_INTERACTIONS = "segments_days_interactions"
+# The segments each kind of import can change: an interaction's segments and its survey's (a
+# survey is counted on its call's agent and day); a survey's; a QA evaluation's. A day changed
+# by anything else (or by a batch whose kind is not known) has all of them recomputed.
+SOURCES_OF_KIND = {
+    "interactions": (Source.CALLS, Source.SURVEYS),
+    "surveys": (Source.SURVEYS,),
+    "qa": (Source.EVALUATIONS,),
+}
 # The backends whose tables take DELETE (a Spark warehouse reads its segments from the facts).
 SUPPORTED = ("duckdb", "postgres")
 
@@ -56,17 +64,22 @@ class SegmentCache:
     def supported(con: ibis.BaseBackend) -> bool:
         return con.name in SUPPORTED
 
-    def bring_up_to_date(self, touched: Iterable[dt.date] | None) -> bool:
+    def bring_up_to_date(
+        self, touched: Iterable[dt.date] | None, kinds: Iterable[str | None] | None = None
+    ) -> bool:
         """Recompute the segments of the `touched` local days, or all of them (None, or a
-        cache that does not match the facts' shape and dimensions). True when rebuilt."""
+        cache that does not match the facts' shape and dimensions). `kinds`: the kinds of
+        the imports that touched them (None: not known); on those days only the sources
+        they can change are recomputed (`SOURCES_OF_KIND`). True when rebuilt."""
         fingerprint = self.fingerprint()
         stored, statements = self._stored_state()
         if touched is None or stored != fingerprint:
             self._rebuild(fingerprint)
             return True
         days = sorted(set(touched))
-        if days:
-            self._replace_days(days, statements)
+        sources = _sources_changed_by(kinds)
+        if days and sources:
+            self._replace_days(days, statements, sources)
         return False
 
     def read(self, source: Source, scope: Scope) -> ir.Table:
@@ -142,10 +155,13 @@ class SegmentCache:
             statements[table] = f"INSERT INTO {table} ({columns}) {self.con.compile(segments)}"
         return statements
 
-    def _replace_days(self, days: list[dt.date], statements: dict[str, str]) -> None:
-        """The days' interactions are read once into a temporary table: its exact size lets
-        the engine join the surveys to those few calls, not the calls to every survey. The
-        whole replacement is one transaction (on DuckDB, one write of its log, not one per
+    def _replace_days(
+        self, days: list[dt.date], statements: dict[str, str], sources: set[Source]
+    ) -> None:
+        """Replace the `sources`' segments of the days. The days' interactions (which calls
+        and surveys read) are read once into a temporary table: its exact size lets the
+        engine join the surveys to those few calls, not the calls to every survey. The whole
+        replacement is one transaction (on DuckDB, one write of its log, not one per
         statement)."""
         listed = ", ".join(f"(DATE {literal(day.isoformat())})" for day in days)
         run = self._session.run
@@ -154,12 +170,25 @@ class SegmentCache:
                 run(f"DROP TABLE IF EXISTS {name}")
             run(f"CREATE TEMP TABLE {DAYS} (local_date DATE)")
             run(f"INSERT INTO {DAYS} VALUES {listed}")  # noqa: S608 - date literals
-            run(f"CREATE TEMP TABLE {DAYS_INTERACTIONS} AS {statements[DAYS_INTERACTIONS]}")
-            for table in TABLES.values():
+            if sources & {Source.CALLS, Source.SURVEYS}:
+                run(f"CREATE TEMP TABLE {DAYS_INTERACTIONS} AS {statements[DAYS_INTERACTIONS]}")
+            for source in sorted(sources):
+                table = TABLES[source]
                 run(f"DELETE FROM {table} WHERE local_date IN (SELECT local_date FROM {DAYS})")  # noqa: S608 - our tables
                 run(statements[table])
             for name in (DAYS, DAYS_INTERACTIONS):
-                run(f"DROP TABLE {name}")
+                run(f"DROP TABLE IF EXISTS {name}")
+
+
+def _sources_changed_by(kinds: Iterable[str | None] | None) -> set[Source]:
+    """The segment sources that imports of these kinds can change (None, or a kind without
+    an entry: every source)."""
+    if kinds is None:
+        return set(Source)
+    sources: set[Source] = set()
+    for kind in kinds:
+        sources.update(SOURCES_OF_KIND.get(kind, tuple(Source)))
+    return sources
 
 
 @functools.cache

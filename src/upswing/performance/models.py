@@ -122,9 +122,11 @@ class ScorecardSnapshot(models.Model):
             # One entity's rows of every part (an agent page reads its whole periods, the parts
             # on one team and the work for one program together): the unique constraint's
             # index holds whole periods only, and without this PostgreSQL reads every row of
-            # the level (seconds at 2,000 agents).
+            # the level (seconds at 2,000 agents). The entity first, not the level: every
+            # query names a level, and SQLite (without statistics) read a team's page through
+            # a leading `level` as if it were selective, every agent row of the table.
             models.Index(
-                fields=["level", "entity_code", "period_kind", "period_start"],
+                fields=["entity_code", "period_kind", "period_start"],
                 name="snapshot_entity",
             ),
             # The few rows of periods still filling up, found without reading the others.

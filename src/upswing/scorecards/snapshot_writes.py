@@ -151,13 +151,8 @@ def data_ends(
 ) -> dict[str, dt.date]:
     """The last local day with facts (interactions or QA) of each of these programs (`con`:
     the warehouse's Ibis backend), read from the up-to-date segment `cache` if given."""
-    ends: dict[str, dt.date] = {}
-    lasts = cache.last_days(programs) if cache else reads.last_days_with_facts(con, programs)
-    for last in lasts:
-        for r in last.to_pyarrow().to_pylist():
-            if r["last"] is not None:
-                ends[r["program_id"]] = max(ends.get(r["program_id"], r["last"]), r["last"])
-    return ends
+    last = cache.last_days(programs) if cache else reads.last_days_with_facts(con, programs)
+    return {r["program_id"]: r["last"] for r in last.to_pyarrow().to_pylist() if r["last"]}
 
 
 def mark_partial_periods(ends: dict[str, dt.date], programs: tuple[str, ...] = ()) -> None:

@@ -157,15 +157,17 @@ def agent_program_pairs(
     return ibis.union(*pairs, distinct=True)
 
 
-def last_days_with_facts(con: ibis.BaseBackend, programs: Iterable[str]) -> list[ir.Table]:
-    """Per fact table (interactions, QA scores): each program's last local day with facts."""
+def last_days_with_facts(
+    con: ibis.BaseBackend,
+    programs: Iterable[str],
+    tables: Iterable[str] = ("interactions", "qa_scores"),
+) -> ir.Table:
+    """Each program's last local day with facts (interactions or QA scores; `tables`: the
+    tables holding them, or their daily segments), in one query."""
     wanted = sorted(programs)
-    out = []
-    for table in ("interactions", "qa_scores"):
-        facts = con.table(table)
-        facts = facts.filter(facts.program_id.isin(wanted))
-        out.append(facts.group_by("program_id").aggregate(last=facts.local_date.max()))
-    return out
+    days = ibis.union(*(con.table(t).select("program_id", "local_date") for t in tables))
+    days = days.filter(days.program_id.isin(wanted))
+    return days.group_by("program_id").aggregate(last=days.local_date.max())
 
 
 def interaction_keys(con: ibis.BaseBackend) -> ir.Table:

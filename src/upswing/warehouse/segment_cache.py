@@ -30,6 +30,7 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 import upswing
+from upswing.warehouse import reads
 from upswing.warehouse.kpis import CALL_COLUMNS, Scope
 from upswing.warehouse.measures import Source
 from upswing.warehouse.segments import daily_segments
@@ -92,16 +93,10 @@ class SegmentCache:
         local days (`reads.agent_program_pairs` reads them in place of the facts)."""
         return (TABLES[Source.CALLS], TABLES[Source.EVALUATIONS])
 
-    def last_days(self, programs: Iterable[str]) -> list[ir.Table]:
-        """Each program's last local day with calls, and with QA evaluations (as
+    def last_days(self, programs: Iterable[str]) -> ir.Table:
+        """Each program's last local day with calls or QA evaluations (as
         `reads.last_days_with_facts`, from the segments: a fraction of the rows)."""
-        wanted = sorted(programs)
-        out = []
-        for source in (Source.CALLS, Source.EVALUATIONS):
-            segments = self.con.table(TABLES[source])
-            segments = segments.filter(segments.program_id.isin(wanted))
-            out.append(segments.group_by("program_id").aggregate(last=segments.local_date.max()))
-        return out
+        return reads.last_days_with_facts(self.con, programs, self.fact_tables())
 
     def fingerprint(self) -> str:
         digest = hashlib.sha256(_code_digest(self.con.name, str(self.con.version)))

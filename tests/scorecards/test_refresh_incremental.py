@@ -308,18 +308,22 @@ def test_kept_segments_from_a_version_without_stored_statements_are_rebuilt(tmp_
     assert_incremental_equals_full()
 
 
-def test_a_night_recomputes_only_the_kept_segments_its_imports_can_change(tmp_path, wh):
-    """A QA file leaves the calls' kept segments of its day as they were, and an interaction
-    file the QA's: a marker put in the other source's segment of that day is still read."""
+def _mark_kept_segments(url: str, table: str, column: str) -> None:
+    """Add 100 to a column of the kept segments of MON: a marker that shows whether a night
+    recomputed them from the facts (gone) or left or added to them (still there)."""
     from upswing.warehouse.connection import open_warehouse
 
-    def mark(table: str, column: str) -> None:
-        with open_warehouse(wh) as warehouse:
-            warehouse.session().run(
-                f"UPDATE {table} SET {column} = {column} + 100 "
-                f"WHERE local_date = DATE '{MON.isoformat()}'"
-            )
+    with open_warehouse(url) as warehouse:
+        warehouse.session().run(
+            f"UPDATE {table} SET {column} = {column} + 100 "
+            f"WHERE local_date = DATE '{MON.isoformat()}'"
+        )
 
+
+def test_a_night_recomputes_only_the_kept_segments_its_imports_can_change(tmp_path, wh):
+    """A QA file leaves the calls' kept segments of its day as they were; a file of new
+    interactions adds its rows to them and leaves the QA's; a corrected interaction has the
+    calls' segments of its day recomputed from the facts."""
     load(tmp_path, "roster", roster())
     calls = [interaction(f"Q{k}", "A1", "P1", MON) for k in range(3)]
     load(tmp_path, "interactions", calls)
@@ -327,17 +331,52 @@ def test_a_night_recomputes_only_the_kept_segments_its_imports_can_change(tmp_pa
     refresh(full=True)
     assert stored("agent", "A1") == {("", "T1", "P1"): 3.0}
 
-    mark("segments_calls", "volume__n")
+    _mark_kept_segments(wh, "segments_calls", "volume__n")
     load(tmp_path, "qa", evaluation("E2", calls[1], 10))
     refresh()
     assert stored("agent", "A1") == {("", "T1", "P1"): 103.0}  # the calls' segment kept
     assert stored("agent", "A1", metric="qa") == {("", "T1", "P1"): 87.5}  # (75 + 100) / 2
 
-    mark("segments_evaluations", "qa__n")
+    _mark_kept_segments(wh, "segments_evaluations", "qa__n")
     load(tmp_path, "interactions", [interaction("Q9", "A1", "P1", MON)])
+    refresh()
+    assert stored("agent", "A1") == {("", "T1", "P1"): 104.0}  # its row added to the kept one
+    assert stored("agent", "A1", metric="qa") == {("", "T1", "P1"): pytest.approx(175 / 102)}
+
+    load(tmp_path, "interactions", [interaction("Q9", "A1", "P1", MON, handle=200.0)])
     refresh()
     assert stored("agent", "A1") == {("", "T1", "P1"): 4.0}  # recomputed from the facts
     assert stored("agent", "A1", metric="qa") == {("", "T1", "P1"): pytest.approx(175 / 102)}
+
+
+def test_new_interactions_are_added_to_the_kept_segments_once_when_a_refresh_stops(
+    tmp_path, wh, monkeypatch
+):
+    """A refresh that added a file's rows to the kept segments and stopped before writing
+    its snapshots leaves the file's days waiting: the next refresh writes them without adding
+    the rows a second time."""
+    import upswing.scorecards.refresh as refreshing
+
+    load(tmp_path, "roster", roster())
+    load(tmp_path, "interactions", [interaction(f"R{k}", "A1", "P1", MON) for k in range(3)])
+    refresh(full=True)
+    later = MON + dt.timedelta(days=1)
+    more = [interaction("R8", "A1", "P1", MON), interaction("R9", "A1", "P1", later)]
+    load(tmp_path, "interactions", more)
+
+    def stopped(*args, **kwargs):
+        raise RuntimeError("the operational database went away")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(refreshing, "replace_snapshots", stopped)
+        with pytest.raises(RuntimeError):
+            refresh()
+    assert stored("agent", "A1") == {("", "T1", "P1"): 3.0}
+
+    refresh()
+
+    assert stored("agent", "A1") == {("", "T1", "P1"): 5.0}
+    assert_incremental_equals_full()
 
 
 def test_the_kept_segments_code_fingerprint_follows_every_source_file_and_the_engine(

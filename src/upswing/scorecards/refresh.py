@@ -60,9 +60,9 @@ def refresh(*, full: bool = False) -> RefreshResult:
         if full:
             scope = full_scope()
             if cache is not None and scope.programs:
-                cache.bring_up_to_date(None)
+                cache.bring_up_to_date(None, batches)
         else:  # brings the cache up to date with the touched days first (its closure reads it)
-            scope = dirty_scope(wh, cache)
+            scope = dirty_scope(wh, cache, batches)
         written = 0
         if scope.programs:
             frame = compute_snapshots(wh, scope, cache)

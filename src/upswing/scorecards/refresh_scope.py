@@ -18,7 +18,7 @@ from upswing.performance.models import ContextEvent
 from upswing.periods import PeriodKind, month_of, period_of, week_of
 from upswing.warehouse import reads
 from upswing.warehouse.connection import Warehouse
-from upswing.warehouse.segment_cache import SegmentCache
+from upswing.warehouse.segment_cache import DirtyBatch, SegmentCache
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +100,9 @@ def full_scope() -> Scope:
     return Scope(tuple(Program.objects.values_list("code", flat=True)), None, None)
 
 
-def dirty_scope(wh: Warehouse, cache: SegmentCache | None = None) -> Scope:
+def dirty_scope(
+    wh: Warehouse, cache: SegmentCache | None = None, batches: list[DirtyBatch] | None = None
+) -> Scope:
     """The periods holding the days touched since the last refresh, and in them everything
     those days can change. The segment `cache`, if any, is first brought up to date with the
     touched days, and the closure below reads it in place of the facts.
@@ -118,8 +120,7 @@ def dirty_scope(wh: Warehouse, cache: SegmentCache | None = None) -> Scope:
     touched = None if None in days else tuple(sorted(days))
     facts_in = None
     if cache is not None:
-        kinds = reads.dirty_kinds(wh.ibis).to_pyarrow().column("kind").to_pylist()
-        cache.bring_up_to_date(touched, kinds)
+        cache.bring_up_to_date(touched, dirty_batches(wh) if batches is None else batches)
         facts_in = cache.fact_tables()
     every = set(Program.objects.values_list("code", flat=True))
     if touched is None:
@@ -215,18 +216,20 @@ def _closed(
         programs |= more
 
 
-def dirty_batches(wh: Warehouse) -> list[str]:
-    rows = reads.dirty_batches(wh.ibis).to_pyarrow()
-    return [b for b in rows.column("batch_id").to_pylist() if b is not None]
+def dirty_batches(wh: Warehouse) -> list[DirtyBatch]:
+    """The import batches whose days wait for a refresh (`batch_id` None: days marked
+    without a batch)."""
+    return [DirtyBatch(**r) for r in reads.dirty_batches(wh.ibis).to_pyarrow().to_pylist()]
 
 
-def consume_dirty_days(wh: Warehouse, batches: list[str]) -> None:
+def consume_dirty_days(wh: Warehouse, batches: list[DirtyBatch]) -> None:
     """Forget the days read by this refresh (an import that landed meanwhile stays): one
     DELETE (on Spark, one rewrite of the table), the batch ids listed 500 to an IN."""
     session = wh.session()
+    ids = [b.batch_id for b in batches if b.batch_id is not None]
     lists = [
-        ", ".join(session.literal(b) for b in batches[start : start + 500])
-        for start in range(0, len(batches), 500)
+        ", ".join(session.literal(b) for b in ids[start : start + 500])
+        for start in range(0, len(ids), 500)
     ]
     read = " OR ".join(["batch_id IS NULL", *(f"batch_id IN ({chunk})" for chunk in lists)])
     session.delete_where("dirty_days", read)

@@ -121,17 +121,12 @@ def dirty_days(con: ibis.BaseBackend) -> ir.Table:
 
 
 def dirty_batches(con: ibis.BaseBackend) -> ir.Table:
-    """The import batches whose days wait for a refresh."""
-    return con.table("dirty_days").select("batch_id").distinct()
-
-
-def dirty_kinds(con: ibis.BaseBackend) -> ir.Table:
-    """The kinds of the import batches whose days wait for a refresh, as their log holds
-    them (`kind` NULL for a batch without a log entry)."""
+    """The import batches whose days wait for a refresh, with their kind and rows updated as
+    their log holds them (NULL for a batch without a log entry)."""
     dirty = con.table("dirty_days").select("batch_id").distinct()
-    log = con.table("import_log").select("batch_id", "kind")
+    log = con.table("import_log").select("batch_id", "kind", "rows_updated")
     joined = dirty.left_join(log, dirty.batch_id == log.batch_id)
-    return joined.select("kind").distinct()
+    return joined.select(dirty.batch_id, "kind", "rows_updated")
 
 
 def agent_program_pairs(

@@ -37,6 +37,25 @@ class Scope:
     # The same periods split where fewer programs and agents are touched (each a Scope whose
     # programs and agents are closed over that period's touched days); empty: one part.
     parts: tuple[Scope, ...] = ()
+    # Which of its rows are written, when its periods' facts were only added (None: all).
+    writes: Writes | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Writes:
+    """The rows new facts can change, of the periods they fall in, when facts were only
+    added (no fact changed or left): the program rows and every team row of the `programs`
+    of the new facts and of their `team_programs` (a team's baseline is its program's
+    value); every row of an agent who has new facts, who has days on one of their `teams`
+    (a team's agents are compared with its value, and counted on it), or who has a program
+    part in one of either's programs (compared with the program's value per agent counted in
+    it, and an agent new to a team counts in the team's program). Every other row of the
+    closure sums the same segments as before."""
+
+    agents: frozenset[str]
+    teams: frozenset[str]
+    programs: frozenset[str]
+    team_programs: frozenset[str]
 
 
 def sync_dimensions(wh: Warehouse) -> None:
@@ -138,11 +157,37 @@ def dirty_scope(
     for period, its_rows in by_period.items():
         programs, agents = _closed(pairs, *_touched_owners(its_rows))
         owners.setdefault((frozenset(programs), frozenset(agents)), []).append(period)
-    parts = [_scope(p, a, periods, touched, every) for (p, a), periods in owners.items()]
+    added = cache.added if cache is not None else None
+    parts = [
+        _scope(p, a, periods, touched, every, _writes(added, periods))
+        for (p, a), periods in owners.items()
+    ]
     programs = set().union(*(p for p, _ in owners))
     agents = set().union(*(a for _, a in owners))
-    whole = _scope(programs, agents, list(by_period), touched, every)
+    whole = _scope(programs, agents, list(by_period), touched, every, _writes(added, by_period))
     return whole if len(parts) == 1 else dataclasses.replace(whole, parts=tuple(parts))
+
+
+def _writes(
+    added: list[tuple] | None, periods: Iterable[tuple[PeriodKind, dt.date]]
+) -> Writes | None:
+    """The rows of these periods that the segments `added` (agent, local day, team, team's
+    program, program) can change; None when the night did not only add facts."""
+    if added is None:
+        return None
+    wanted = set(periods)
+    new = [
+        r
+        for r in added
+        if (PeriodKind.WEEK, week_of(r[1]).start) in wanted
+        or (PeriodKind.MONTH, month_of(r[1]).start) in wanted
+    ]
+    return Writes(
+        agents=frozenset(r[0] for r in new),
+        teams=frozenset(r[2] for r in new if r[2] is not None),
+        programs=frozenset(r[4] for r in new if r[4] is not None),
+        team_programs=frozenset(r[3] for r in new if r[3] is not None),
+    )
 
 
 def _touched_owners(rows: list[dict]) -> tuple[set[str], set[str]]:
@@ -159,6 +204,7 @@ def _scope(
     periods: Iterable[tuple[PeriodKind, dt.date]] | None,
     touched: tuple[dt.date, ...] | None,
     every_program: set[str],
+    writes: Writes | None = None,
 ) -> Scope:
     """The scope of these programs, agents (every agent when `every_program` is in) and
     periods (None: all of them)."""
@@ -171,7 +217,7 @@ def _scope(
         kind: tuple(sorted(start for k, start in periods if k == kind))
         for kind in (PeriodKind.WEEK, PeriodKind.MONTH)
     }
-    return Scope(programs, *_span(periods), starts, agents, touched)
+    return Scope(programs, *_span(periods), starts, agents, touched, writes=writes)
 
 
 def _span(periods: Iterable[tuple[PeriodKind, dt.date]]) -> tuple[dt.date, dt.date]:

@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from upswing.bulk import collector_paused, per_distinct
 from upswing.org.models import Program
-from upswing.performance.models import WHOLE_PARTS, ScorecardSnapshot
+from upswing.performance.models import WHOLE_PARTS, Part, ScorecardSnapshot
 from upswing.periods import PeriodKind, period_of
-from upswing.scorecards.refresh_scope import Scope
+from upswing.scorecards.refresh_scope import Scope, Writes
 from upswing.warehouse import kpis, reads
 from upswing.warehouse.segment_cache import SegmentCache
 from upswing.warehouse.sql import literal
@@ -75,10 +75,15 @@ def replace_snapshots(
             written = len(frame)
         for part in () if everything else scope.parts or (scope,):
             rows = frame[_rows_of(frame, part)] if scope.parts else frame
-            _delete_scope(part, ~Q(part__in=WHOLE_PARTS))
+            owned = None
+            if part.writes is not None:  # facts only added: the rows they can change
+                keep, narrowed = _written(rows, part.writes)
+                if not keep.all():  # else the part's own rows, found by their programs
+                    rows, owned = rows[keep], narrowed
+            _delete_scope(part, ~Q(part__in=WHOLE_PARTS), owned)
             if not rows.empty:
                 _insert_rows(rows, now, ends, update_existing=True)
-            _delete_scope(part, Q(part__in=WHOLE_PARTS) & ~Q(refreshed_at=now))
+            _delete_scope(part, Q(part__in=WHOLE_PARTS) & ~Q(refreshed_at=now), owned)
             written += len(rows)
         mark_partial_periods(ends, scope.programs)
     return written
@@ -128,15 +133,43 @@ def _indexes_rebuilt_after():
             cursor.execute(definition)
 
 
-def _delete_scope(scope: Scope, which: Q) -> None:
+def _written(frame: pd.DataFrame, writes: Writes) -> tuple[np.ndarray, Q]:
+    """Which rows of a part's `frame` its `writes` keep (every row of an agent any of whose
+    rows qualifies, so that the agent's parts are replaced whole), and the rows of the
+    database they own."""
+    level = frame["level"].to_numpy()
+    agent = level == kpis.Level.AGENT.value
+    programs = writes.programs | writes.team_programs
+    groups = ~agent & frame["program_id"].isin(programs).to_numpy()
+    # a program part is compared with its program's value per agent counted in it: an agent
+    # new to a team of that program counts there too
+    program_part = (frame["part"] == Part.PROGRAM.value) & frame["program_id"].isin(programs)
+    touched = frame["entity_id"].isin(writes.agents) | frame["team_id"].isin(writes.teams)
+    qualifies = agent & (touched | program_part).to_numpy()
+    agents = sorted(set(frame["entity_id"].to_numpy()[qualifies]))
+    keep = groups | (agent & frame["entity_id"].isin(agents).to_numpy())
+    owned = Q(level__in=[kpis.Level.PROGRAM.value, kpis.Level.TEAM.value])
+    owned &= Q(program_code__in=sorted(programs))
+    return keep, owned | _agents_rows(agents)
+
+
+def _agents_rows(agents: tuple[str, ...] | list[str]) -> Q:
+    """The rows of these agents, 500 to an IN."""
+    rows = Q(pk__in=[])
+    for start in range(0, len(agents), 500):
+        rows |= Q(level=kpis.Level.AGENT.value, entity_code__in=agents[start : start + 500])
+    return rows
+
+
+def _delete_scope(scope: Scope, which: Q, owned: Q | None = None) -> None:
     """Delete the `which` rows of the scope's periods: its programs' rows, and its agents'
-    rows whatever their program. Without a list of agents the scope holds every program,
-    and every row carries its program: the program index finds them all."""
-    owned = Q(program_code__in=scope.programs)
-    if scope.agents is not None:
-        for start in range(0, len(scope.agents), 500):
-            agents = scope.agents[start : start + 500]
-            owned |= Q(level=kpis.Level.AGENT.value, entity_code__in=agents)
+    rows whatever their program (`owned`: these rows instead). Without a list of agents the
+    scope holds every program, and every row carries its program: the program index finds
+    them all."""
+    if owned is None:
+        owned = Q(program_code__in=scope.programs)
+        if scope.agents is not None:
+            owned |= _agents_rows(scope.agents)
     for kind in (PeriodKind.WEEK, PeriodKind.MONTH):
         rows = ScorecardSnapshot.objects.filter(owned, which, period_kind=kind.value)
         if scope.periods is not None:

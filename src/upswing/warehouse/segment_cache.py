@@ -96,6 +96,9 @@ class SegmentCache:
     def __init__(self, con: ibis.BaseBackend, session: SqlSession):
         self.con = con
         self._session = session
+        # After `bring_up_to_date` added every waiting batch itself (none already held): the
+        # (agent, local day, team, team's program, program) of their new segments; else None.
+        self.added: list[tuple] | None = None
 
     @staticmethod
     def supported(con: ibis.BaseBackend) -> bool:
@@ -121,7 +124,8 @@ class SegmentCache:
         days = sorted(set(touched))
         with self._session.transaction():
             if pending and all(b.adds_only for b in pending) and ADD_STATEMENTS in statements:
-                self._add_batches(pending, statements)
+                added = self._add_batches(pending, statements)
+                self.added = added if len(pending) == len(batches) else None
             elif pending and days:
                 sources = _sources_changed_by([b.kind for b in pending])
                 self._replace_days(days, statements, sources)
@@ -226,9 +230,9 @@ class SegmentCache:
             out[f"{table} insert"] = f"INSERT INTO {table} ({columns}) {copied}"
         return out
 
-    def _add_batches(self, batches: Sequence[DirtyBatch], statements: dict) -> None:
+    def _add_batches(self, batches: Sequence[DirtyBatch], statements: dict) -> list[tuple]:
         """Add the rows of these batches (new interactions only) to the segments of their
-        days, inside the caller's transaction."""
+        days, inside the caller's transaction; returns the keys of the segments added."""
         add = statements[ADD_STATEMENTS]
         run = self._session.run
         listed = ", ".join(f"({literal(b.batch_id)})" for b in batches)
@@ -237,14 +241,18 @@ class SegmentCache:
         run(f"CREATE TEMP TABLE {BATCHES} (batch_id VARCHAR)")
         run(f"INSERT INTO {BATCHES} VALUES {listed}")  # noqa: S608 - string literals
         run(f"CREATE TEMP TABLE {DAYS_INTERACTIONS} AS {add[DAYS_INTERACTIONS]}")
+        keys = ", ".join(SEGMENT_KEYS)
+        added: set[tuple] = set()
         for source in ADDITIVE_KINDS["interactions"]:
             table = TABLES[source]
             for step in ("delta", "merged", "delete", "insert"):
                 run(add[f"{table} {step}"])
+            added.update(tuple(r) for r in run(f"SELECT DISTINCT {keys} FROM {DELTA}"))  # noqa: S608
             for name in (DELTA, MERGED):
                 run(f"DROP TABLE {name}")
         for name in (BATCHES, DAYS_INTERACTIONS):
             run(f"DROP TABLE {name}")
+        return sorted(added, key=repr)
 
     def _applied(self) -> set[str]:
         rows = self._session.run(f"SELECT batch_id FROM {APPLIED}")  # noqa: S608 - ours

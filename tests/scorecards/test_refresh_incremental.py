@@ -379,6 +379,41 @@ def test_new_interactions_are_added_to_the_kept_segments_once_when_a_refresh_sto
     assert_incremental_equals_full()
 
 
+def test_a_night_of_new_calls_rewrites_only_the_rows_they_can_change(tmp_path, wh):
+    """New calls of A1 (team T1 of P1) change A1's rows, the baselines of T1's agents, T1's
+    and P1's values and the baselines of P1's teams; the rows of A3 (T2 of P1) and of P2's
+    agents and team are left as they were, and everything equals a full refresh."""
+    load(tmp_path, "roster", roster())
+    load(
+        tmp_path,
+        "interactions",
+        [interaction(f"W{a}", a, TEAM_PROGRAM[HOME[a]], MON) for a in HOME],
+    )
+    refresh(full=True)
+    before = dict(ScorecardSnapshot.objects.values_list("id", "refreshed_at"))
+
+    load(tmp_path, "interactions", [interaction("W9", "A1", "P1", MON + dt.timedelta(days=1))])
+    refresh()
+
+    rewritten = {
+        (r.level, r.entity_code)
+        for r in ScorecardSnapshot.objects.all()
+        if before.get(r.id) != r.refreshed_at
+    }
+    assert rewritten == {
+        ("agent", "A1"),
+        ("agent", "A2"),
+        ("team", "T1"),
+        ("team", "T2"),
+        ("program", "P1"),
+    }
+    # A2's volume is compared with T1's per agent, now (2 + 1) / 2
+    assert ScorecardSnapshot.objects.get(
+        level="agent", entity_code="A2", metric="volume", period_kind="week", period_start=MON
+    ).baseline == pytest.approx(1.5)
+    assert_incremental_equals_full()
+
+
 def test_the_kept_segments_code_fingerprint_follows_every_source_file_and_the_engine(
     tmp_path, monkeypatch
 ):

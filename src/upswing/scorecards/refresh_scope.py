@@ -119,9 +119,7 @@ def full_scope() -> Scope:
     return Scope(tuple(Program.objects.values_list("code", flat=True)), None, None)
 
 
-def dirty_scope(
-    wh: Warehouse, cache: SegmentCache | None = None, batches: list[DirtyBatch] | None = None
-) -> Scope:
+def dirty_scope(wh: Warehouse, cache: SegmentCache | None, batches: list[DirtyBatch]) -> Scope:
     """The periods holding the days touched since the last refresh, and in them everything
     those days can change. The segment `cache`, if any, is first brought up to date with the
     touched days, and the closure below reads it in place of the facts.
@@ -137,9 +135,9 @@ def dirty_scope(
         return Scope((), None, None, touched=())
     days = {r["local_date"] for r in rows}
     touched = None if None in days else tuple(sorted(days))
-    facts_in = None
+    facts_in = added = None
     if cache is not None:
-        cache.bring_up_to_date(touched, dirty_batches(wh) if batches is None else batches)
+        added = cache.bring_up_to_date(touched, batches)
         facts_in = cache.fact_tables()
     every = set(Program.objects.values_list("code", flat=True))
     if touched is None:
@@ -157,15 +155,16 @@ def dirty_scope(
     for period, its_rows in by_period.items():
         programs, agents = _closed(pairs, *_touched_owners(its_rows))
         owners.setdefault((frozenset(programs), frozenset(agents)), []).append(period)
-    added = cache.added if cache is not None else None
     parts = [
         _scope(p, a, periods, touched, every, _writes(added, periods))
         for (p, a), periods in owners.items()
     ]
+    if len(parts) == 1:
+        return parts[0]
     programs = set().union(*(p for p, _ in owners))
     agents = set().union(*(a for _, a in owners))
-    whole = _scope(programs, agents, list(by_period), touched, every, _writes(added, by_period))
-    return whole if len(parts) == 1 else dataclasses.replace(whole, parts=tuple(parts))
+    whole = _scope(programs, agents, list(by_period), touched, every)
+    return dataclasses.replace(whole, parts=tuple(parts))
 
 
 def _writes(

@@ -67,7 +67,7 @@ SOURCES_OF_KIND = {
 # already there are unchanged, and so are their segments (a survey is counted on its own
 # interaction: those of the new rows are summed with them, QA evaluations carry their own
 # agent and day). Its rows are read, not every row of its days.
-ADDITIVE_KINDS = {"interactions": (Source.CALLS, Source.SURVEYS)}
+ADDITIVE_KINDS = frozenset({"interactions"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,41 +96,40 @@ class SegmentCache:
     def __init__(self, con: ibis.BaseBackend, session: SqlSession):
         self.con = con
         self._session = session
-        # After `bring_up_to_date` added every waiting batch itself (none already held): the
-        # (agent, local day, team, team's program, program) of their new segments; else None.
-        self.added: list[tuple] | None = None
 
     @staticmethod
     def supported(con: ibis.BaseBackend) -> bool:
         return con.name in SUPPORTED
 
     def bring_up_to_date(
-        self, touched: Iterable[dt.date] | None, batches: Sequence[DirtyBatch] = ()
-    ) -> bool:
+        self, touched: Iterable[dt.date] | None, batches: Sequence[DirtyBatch]
+    ) -> list[tuple] | None:
         """Bring the segments up to date with the `batches` waiting for a refresh (those
         the segments already hold are left out): rebuild them all when the days touched are
         not known (`touched` None) or the cache does not match the facts' shape and
         dimensions; add the rows of batches that only added interactions to the segments of
         their days (`ADDITIVE_KINDS`); otherwise recompute the `touched` local days from the
         facts, only the sources the batches' kinds can change (`SOURCES_OF_KIND`). The
-        batches are then recorded as held. True when rebuilt."""
+        batches are then recorded as held. Returns the keys (agent, local day, team, team's
+        program, program) of the segments added when every waiting batch was added here
+        (none already held), else None."""
         fingerprint = self.fingerprint()
         stored, statements = self._stored_state()
         if touched is None or stored != fingerprint:
             self._rebuild(fingerprint, batches)
-            return True
+            return None
         applied = self._applied()
         pending = [b for b in batches if b.batch_id not in applied]
         days = sorted(set(touched))
+        added = None
         with self._session.transaction():
-            if pending and all(b.adds_only for b in pending) and ADD_STATEMENTS in statements:
+            if pending and all(b.adds_only for b in pending):
                 added = self._add_batches(pending, statements)
-                self.added = added if len(pending) == len(batches) else None
             elif pending and days:
                 sources = _sources_changed_by([b.kind for b in pending])
                 self._replace_days(days, statements, sources)
             self._record_applied(batches)
-        return False
+        return added if len(pending) == len(batches) else None
 
     def read(self, source: Source, scope: Scope) -> ir.Table:
         """The cached segments of `source` that `scope` covers (its programs' and agents'
@@ -211,7 +210,7 @@ class SegmentCache:
         interactions = self.con.table("interactions")
         rows = interactions.filter(interactions.batch_id.isin(batches.batch_id))
         out = {DAYS_INTERACTIONS: self.con.compile(rows.select(*CALL_COLUMNS))}
-        for source in ADDITIVE_KINDS["interactions"]:
+        for source in SOURCES_OF_KIND["interactions"]:
             table = TABLES[source]
             delta = daily_segments(self.con, source, Scope(), read)
             sums = [c for c in delta.columns if c not in SEGMENT_KEYS]
@@ -243,7 +242,7 @@ class SegmentCache:
         run(f"CREATE TEMP TABLE {DAYS_INTERACTIONS} AS {add[DAYS_INTERACTIONS]}")
         keys = ", ".join(SEGMENT_KEYS)
         added: set[tuple] = set()
-        for source in ADDITIVE_KINDS["interactions"]:
+        for source in SOURCES_OF_KIND["interactions"]:
             table = TABLES[source]
             for step in ("delta", "merged", "delete", "insert"):
                 run(add[f"{table} {step}"])
